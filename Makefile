@@ -1,0 +1,64 @@
+# Thin targets: each one is a command line or two. `make help` lists them.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+BASE_URL ?=
+PORT ?= 8080
+STRICT ?=
+FUZZ_EXAMPLES ?=
+FUZZ_SEED ?=
+
+export ZUORA_BASE_URL := $(or $(BASE_URL),$(ZUORA_BASE_URL))
+export STRICT
+export FUZZ_EXAMPLES
+export FUZZ_SEED
+
+.PHONY: help install contract test fuzz mock record replay bench lint typecheck check clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## create or reuse .venv with everything installed
+
+contract: $(STAMP) ## check the target (BASE_URL=..., default: the embedded reference mock)
+	$(PY) -m pytest tests/contract -p no:randomly --junitxml=reports/junit.xml -o junit_family=xunit2 --disable-recording
+
+test: $(STAMP) ## run the project's own tests (unit, mock, samples, self-tests)
+	$(PY) -m pytest tests
+
+fuzz: $(STAMP) ## run only the schemathesis fuzz tests (FUZZ_EXAMPLES=, FUZZ_SEED=)
+	$(PY) -m pytest tests/contract -m fuzz --disable-recording
+
+mock: $(STAMP) ## serve the reference mock on 127.0.0.1:$(PORT)
+	$(PY) -m zuora_mock --host 127.0.0.1 --port $(PORT)
+
+record: $(STAMP) ## re-record cassettes against the target into cassettes/
+	$(PY) -m pytest tests/contract -m "not fuzz" --record-mode=rewrite
+
+replay: $(STAMP) ## replay cassettes offline with the network blocked
+	$(PY) -m pytest tests/contract -m "not fuzz" --record-mode=none --block-network
+
+bench: $(STAMP) ## measure fuzz cases per second: suite vs `st run`
+	$(PY) benchmarks/fuzz_throughput.py
+
+lint: $(STAMP) ## ruff check and format check
+	$(PY) -m ruff check src tests benchmarks && $(PY) -m ruff format --check src tests benchmarks
+
+typecheck: $(STAMP) ## mypy --strict on src/
+	$(PY) -m mypy
+
+check: lint typecheck test ## everything CI runs
+
+clean: ## remove the virtualenv and generated reports
+	rm -rf $(VENV) reports
