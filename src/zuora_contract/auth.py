@@ -1,0 +1,81 @@
+"""Bearer authentication for the target: OAuth client credentials with refresh, or a fixed token."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Generator
+from typing import Any
+
+import httpx
+
+from zuora_contract.failures import TargetError
+
+# Re-fetch this long before the token's stated expiry, so no request races the deadline.
+EXPIRY_MARGIN_SECONDS = 60.0
+
+
+class BearerToken(httpx.Auth):
+    """A token the user already holds (ZUORA_BEARER_TOKEN); nothing to refresh."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Attach the token unless the caller set Authorization on purpose (auth rule tests do)."""
+        request.headers.setdefault("Authorization", f"Bearer {self._token}")
+        yield request
+
+
+class OAuthClientCredentials(httpx.Auth):
+    """Zuora's OAuth client-credentials flow: fetch, re-fetch before expiry, and once after a 401."""
+
+    requires_response_body = True
+
+    def __init__(self, token_url: str, client_id: str, client_secret: str) -> None:
+        self._token_url = token_url
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._lock = threading.Lock()
+        self._token: str | None = None
+        self._expires_at = 0.0
+        self.fetches = 0
+
+    def _token_request(self) -> httpx.Request:
+        form = {"client_id": self._client_id, "client_secret": self._client_secret, "grant_type": "client_credentials"}
+        return httpx.Request("POST", self._token_url, data=form)
+
+    def _accept(self, response: httpx.Response) -> str:
+        response.read()
+        if response.status_code != 200:
+            raise TargetError(f"OAuth token request to {self._token_url} failed with HTTP {response.status_code}")
+        try:
+            payload: Any = response.json()
+            token = str(payload["access_token"])
+            lifetime = float(payload.get("expires_in", 3600))
+        except (ValueError, KeyError, TypeError) as error:
+            raise TargetError(f"OAuth token response from {self._token_url} is unusable: {error}") from None
+        with self._lock:
+            self._token = token
+            self._expires_at = time.monotonic() + lifetime - min(EXPIRY_MARGIN_SECONDS, lifetime / 2)
+            self.fetches += 1
+        return token
+
+    def _current(self) -> str | None:
+        with self._lock:
+            return self._token if self._token and time.monotonic() < self._expires_at else None
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Send with a valid token; on a 401 fetch a new token and retry exactly once."""
+        if "Authorization" in request.headers:
+            yield request
+            return
+        token = self._current()
+        if token is None:
+            token = self._accept((yield self._token_request()))
+        request.headers["Authorization"] = f"Bearer {token}"
+        response = yield request
+        if response.status_code == 401:
+            token = self._accept((yield self._token_request()))
+            request.headers["Authorization"] = f"Bearer {token}"
+            yield request

@@ -1,0 +1,80 @@
+"""Rules about the bill run that execute returns, checked against the schedule the suite made."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from zuora_contract.checks import Failures, body_of
+from zuora_contract.failures import ContractFailure
+from zuora_contract.spec import schema_errors
+
+# KC-EXEC-API: the fields that both documented response samples carry.
+DOCUMENTED_COMPONENT = "DocumentedBillRun"
+
+
+def check_success_status(response: httpx.Response) -> Failures:
+    """OAS-FULL: success is HTTP 200 with a bill-run object; zuora-sdk returns None for any other 2xx."""
+    body = body_of(response)
+    if response.status_code == 200 and isinstance(body, dict) and body.get("success") is not False:
+        return []
+    detail = f"HTTP {response.status_code} with body {str(body)[:300]}"
+    consequence = (
+        "zuora-sdk maps only 200 to a model: a 201 makes execute_invoice_schedule() return None"
+        if 200 < response.status_code < 300
+        else "the documented request was not executed"
+    )
+    return [ContractFailure("execute did not succeed", detail, "HTTP 200 and a bill run", consequence)]
+
+
+def check_bill_run_shape(body: Any) -> Failures:
+    """KC-EXEC-API/OAS-OTC: the bill run has every documented field with its type, enum and format."""
+    problems = schema_errors(DOCUMENTED_COMPONENT, body)
+    if isinstance(body, dict):
+        filters = body.get("billRunFilters")
+        if isinstance(filters, list) and any(not isinstance(entry, dict) for entry in filters):
+            return [
+                ContractFailure(
+                    "billRunFilters holds a non-object entry",
+                    repr(filters)[:300],
+                    "an array of filter objects",
+                    "zuora-sdk raises while building BillRunFilter from a non-object entry",
+                )
+            ]
+    if not problems:
+        return []
+    return [
+        ContractFailure("bill run does not match the documented shape", "; ".join(problems[:6]), "DocumentedBillRun")
+    ]
+
+
+def invoice_schedule_filter(body: Any) -> dict[str, Any] | None:
+    """The `InvoiceSchedule` entry of billRunFilters, if there is exactly one object of that type."""
+    filters = body.get("billRunFilters") if isinstance(body, dict) else None
+    if not isinstance(filters, list):
+        return None
+    matches = [entry for entry in filters if isinstance(entry, dict) and entry.get("filterType") == "InvoiceSchedule"]
+    return matches[0] if len(matches) == 1 else None
+
+
+def check_filter_echo(body: Any, schedule_id: str, account_id: str, item_id: str | None) -> Failures:
+    """KC-EXEC-API: the filter names the schedule, its account, and the requested item (or null)."""
+    entry = invoice_schedule_filter(body)
+    if entry is None:
+        filters = body.get("billRunFilters") if isinstance(body, dict) else None
+        return [
+            ContractFailure("no single InvoiceSchedule filter", repr(filters)[:300], "one filterType InvoiceSchedule")
+        ]
+    failures: Failures = []
+    for field, expected in (
+        ("invoiceScheduleId", schedule_id),
+        ("accountId", account_id),
+        ("invoiceScheduleItemId", item_id),
+    ):
+        if field not in entry or entry[field] != expected:
+            received = repr(entry.get(field, "<absent>"))
+            failures.append(
+                ContractFailure(f"billRunFilters[].{field} does not echo the request", received, repr(expected))
+            )
+    return failures

@@ -1,0 +1,168 @@
+"""The pytest plugin: target resolution, fixtures, rule-level outcomes, reports and the verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zuora_contract.failures import ConfigError, TargetError
+from zuora_contract.provision import Provisioner, Schedule
+from zuora_contract.results import EXIT_CODES, Report, RuleResult, render_table
+from zuora_contract.settings import Settings, load_settings
+from zuora_contract.target import Target, open_target
+
+TARGET_KEY = pytest.StashKey[Target]()
+REPORT_KEY = pytest.StashKey[Report]()
+SETTINGS_KEY = pytest.StashKey[Settings]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Options that are not secrets; credentials come from the environment only."""
+    group = parser.getgroup("zuora-contract")
+    group.addoption("--strict", action="store_true", help="count failed `should` rules as failures (also STRICT=1)")
+    group.addoption("--target-name", default=None, help="name of the target in reports and divergence files")
+    group.addoption("--report-dir", default=None, help="directory for conformance.json (default: reports)")
+
+
+def rule_of(item: pytest.Item) -> tuple[str, str, str] | None:
+    """The (id, level, source) a contract test reports under, from its `rule` marker."""
+    marker = item.get_closest_marker("rule")
+    if marker is None:
+        return None
+    return str(marker.args[0]), str(marker.kwargs.get("level", "must")), str(marker.kwargs.get("source", ""))
+
+
+def _settings(config: pytest.Config) -> Settings:
+    settings = load_settings()
+    overrides: dict[str, Any] = {}
+    if config.getoption("strict"):
+        overrides["strict"] = True
+    if config.getoption("target_name"):
+        overrides["target_name"] = config.getoption("target_name")
+    if config.getoption("report_dir"):
+        overrides["report_dir"] = config.getoption("report_dir")
+    return Settings(**{**settings.__dict__, **overrides})
+
+
+def _stop(config: pytest.Config, message: str, code: int) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"zuora-contract: {message}", red=True, bold=True)
+    pytest.exit(message, returncode=code)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Open the target once, only when contract tests were collected, and stop early if it is unusable."""
+    config = session.config
+    if not any(rule_of(item) for item in session.items) or config.option.collectonly:
+        return
+    try:
+        settings = _settings(config)
+    except ConfigError as error:
+        _stop(config, f"configuration error: {error}", 4)
+        return
+    config.stash[SETTINGS_KEY] = settings
+    report = Report(settings.target_name or "", settings.base_url or "", "", settings.version, settings.strict)
+    config.stash[REPORT_KEY] = report
+    try:
+        target = open_target(settings)
+    except (TargetError, ConfigError) as error:
+        report.fatal = str(error)
+        report.write_json(Path(settings.report_dir))
+        _stop(config, f"cannot judge the target: {error}", EXIT_CODES["error"])
+        return
+    config.stash[TARGET_KEY] = target
+    report.target, report.base_url, report.origin = target.name, target.base_url, target.origin
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        version = settings.version or "not sent (tenant default applies)"
+        reporter.write_line(f"contract target: {target.base_url} ({target.origin}); Zuora-Version: {version}")
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest) -> Target:
+    """The implementation under test, opened once per run."""
+    if TARGET_KEY not in request.config.stash:
+        pytest.skip("no contract target was opened (no rule-marked test collected)")
+    return request.config.stash[TARGET_KEY]
+
+
+@pytest.fixture(scope="session")
+def provisioner(target: Target) -> Iterator[Provisioner]:
+    """Test data made through Zuora's documented operations, cleaned up where Zuora allows."""
+    provisioner = Provisioner(target)
+    yield provisioner
+    provisioner.cleanup()
+
+
+@pytest.fixture
+def schedule(provisioner: Provisioner) -> Schedule:
+    """A fresh schedule with three pending items, for one test alone."""
+    return provisioner.create_schedule()
+
+
+def _record(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo[None]) -> None:
+    rule = rule_of(item)
+    run = item.config.stash.get(REPORT_KEY, None)
+    if rule is None or run is None:
+        return
+    rule_id, level, source = rule
+    report.user_properties.extend([("rule", rule_id), ("level", level)])
+    outcome: str
+    message = ""
+    if call.excinfo is not None and call.excinfo.errisinstance(TargetError):
+        outcome, message = "error", str(call.excinfo.value)
+    elif report.failed and report.when != "call":
+        outcome, message = "error", call.excinfo.exconly() if call.excinfo else "setup failed"
+    elif report.failed:
+        message = str(call.excinfo.value) if call.excinfo else ""
+        outcome = "warning" if level == "should" and not run.strict else "failed"
+        if outcome == "warning":
+            report.outcome = "skipped"
+            report.wasxfail = (
+                f"should-level rule {rule_id} failed (warning): {message.splitlines()[0] if message else ''}"
+            )
+    elif report.skipped:
+        outcome = "skipped"
+        message = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+    else:
+        outcome = "passed"
+    run.results.append(RuleResult(rule_id, level, outcome, message, source, item.nodeid, round(call.duration, 3)))  # type: ignore[arg-type]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+    """Turn each contract test's outcome into a rule outcome; `should` failures become warnings."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        _record(item, report, call)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Print the readable table and write conformance.json."""
+    run = config.stash.get(REPORT_KEY, None)
+    if run is None:
+        return
+    terminalreporter.section("zuora contract conformance")
+    for line in render_table(run):
+        terminalreporter.write_line(line)
+    path = run.write_json(Path(config.stash[SETTINGS_KEY].report_dir))
+    terminalreporter.write_line(f"report: {path}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Close the target and make the exit status say the verdict (0, 1 nonconformant, 2 error)."""
+    target = session.config.stash.get(TARGET_KEY, None)
+    if target is not None:
+        target.close()
+    run = session.config.stash.get(REPORT_KEY, None)
+    if run is None or run.fatal:
+        return
+    verdict_code = EXIT_CODES[run.verdict]
+    if verdict_code and exitstatus in (0, 1):
+        session.exitstatus = verdict_code

@@ -1,0 +1,136 @@
+"""Make and inspect test data only through Zuora's documented invoice-schedule operations."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+
+from zuora_contract.checks import body_of, is_refusal
+from zuora_contract.failures import TargetError
+from zuora_contract.target import Target
+
+SCHEDULES = "/v1/invoice-schedules"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One schedule item as the target reported it."""
+
+    id: str
+    run_date: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """An invoice schedule as the target reported it; `account_id` is the ID, not the account key."""
+
+    id: str
+    number: str
+    account_id: str
+    status: str
+    items: tuple[Item, ...]
+
+    def pending(self) -> list[Item]:
+        """Pending items in run-date order, the order in which execution walks them."""
+        dated = [item for item in self.items if item.status == "Pending" and item.run_date]
+        return sorted(dated, key=lambda item: item.run_date or "")
+
+    def item(self, item_id: str) -> Item:
+        """The item with this ID."""
+        return next(item for item in self.items if item.id == item_id)
+
+
+def parse_schedule(body: Any) -> Schedule:
+    """Read the fields the suite relies on from an InvoiceSchedule body."""
+    try:
+        items = tuple(
+            Item(str(entry["id"]), entry.get("runDate"), str(entry.get("status"))) for entry in body["scheduleItems"]
+        )
+        return Schedule(str(body["id"]), str(body.get("number")), str(body["accountId"]), str(body["status"]), items)
+    except (KeyError, TypeError) as error:
+        raise TargetError(f"invoice schedule response lacks a field the suite needs: {error}") from None
+
+
+def wait_for(probe: Callable[[], T], done: Callable[[T], bool], timeout: float = 15.0, interval: float = 0.1) -> T:
+    """Poll until `done`, within a bounded time, since billing documents are generated asynchronously."""
+    deadline = time.monotonic() + timeout
+    value = probe()
+    while not done(value) and time.monotonic() < deadline:
+        time.sleep(interval)
+        interval = min(interval * 1.5, 2.0)
+        value = probe()
+    return value
+
+
+class Provisioner:
+    """Creates schedules for the run and removes what it can afterwards."""
+
+    def __init__(self, target: Target, item_count: int = 3) -> None:
+        self.target = target
+        self.item_count = item_count
+        self.created: list[str] = []
+
+    def _checked(self, response: httpx.Response, what: str) -> Any:
+        body = body_of(response)
+        if is_refusal(response) or response.status_code != 200 or not isinstance(body, dict):
+            raise TargetError(f"{what} was refused (HTTP {response.status_code}): {str(body)[:300]}")
+        return body
+
+    def create_schedule(self, items: int | None = None, first_run_in_days: int = 10) -> Schedule:
+        """Create a schedule with chronological pending items on the configured account."""
+        today = datetime.date.today()
+        count = items or self.item_count
+        body: dict[str, Any] = {
+            "accountKey": self.target.settings.account_key,
+            "notes": "created by zuora-execute-contract",
+            "scheduleItems": [
+                {
+                    "name": f"contract item {index + 1}",
+                    "runDate": (today + datetime.timedelta(days=first_run_in_days + 30 * index)).isoformat(),
+                    "amount": 100 * (index + 1),
+                }
+                for index in range(count)
+            ],
+        }
+        if self.target.settings.order_numbers:
+            body["orders"] = list(self.target.settings.order_numbers)
+        response = self.target.request("POST", SCHEDULES, json_body=body)
+        schedule = parse_schedule(self._checked(response, "creating an invoice schedule"))
+        self.created.append(schedule.id)
+        return schedule
+
+    def get_schedule(self, key: str) -> Schedule:
+        """Retrieve a schedule by ID or number."""
+        return parse_schedule(self._checked(self.target.request("GET", f"{SCHEDULES}/{key}"), "retrieving a schedule"))
+
+    def pause(self, key: str) -> Schedule:
+        """Pause a schedule, so execution must be refused."""
+        return parse_schedule(self._checked(self.target.request("PUT", f"{SCHEDULES}/{key}/pause"), "pausing"))
+
+    def resume(self, key: str) -> Schedule:
+        """Resume a paused schedule."""
+        return parse_schedule(self._checked(self.target.request("PUT", f"{SCHEDULES}/{key}/resume"), "resuming"))
+
+    def get_bill_run(self, bill_run_id: str) -> httpx.Response:
+        """Retrieve a bill run by the ID execute returned."""
+        return self.target.request("GET", f"/v1/bill-runs/{bill_run_id}")
+
+    def wait_item_left_pending(self, schedule_id: str, item_id: str, timeout: float = 15.0) -> Schedule:
+        """Wait until the item is no longer Pending (Executing or Processed), within a bounded time."""
+        return wait_for(lambda: self.get_schedule(schedule_id), lambda s: s.item(item_id).status != "Pending", timeout)
+
+    def cleanup(self) -> None:
+        """Delete the schedules this run made where Zuora allows it (only Pending ones); never fail the run."""
+        for schedule_id in self.created:
+            try:
+                self.target.request("DELETE", f"{SCHEDULES}/{schedule_id}")
+            except TargetError:
+                continue
+        self.created.clear()

@@ -1,0 +1,109 @@
+"""Per-rule outcomes, the run's verdict, and the JSON and table renderings of one report."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Outcome = Literal["passed", "failed", "warning", "error", "skipped", "diverged"]
+Verdict = Literal["conformant", "nonconformant", "error"]
+EXIT_CODES: dict[Verdict, int] = {"conformant": 0, "nonconformant": 1, "error": 2}
+
+
+@dataclass
+class RuleResult:
+    """The outcome of one catalogue rule in this run."""
+
+    id: str
+    level: str
+    outcome: Outcome
+    message: str = ""
+    source: str = ""
+    test: str = ""
+    duration: float = 0.0
+
+    @property
+    def family(self) -> str:
+        """The rule family is the id's first segment (`keys.by-number` is in `keys`)."""
+        return self.id.split(".", 1)[0]
+
+
+@dataclass
+class Report:
+    """What one run found about one target."""
+
+    target: str
+    base_url: str
+    origin: str
+    zuora_version: str | None
+    strict: bool
+    started: str = field(default_factory=lambda: datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"))
+    results: list[RuleResult] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    fatal: str | None = None
+
+    @property
+    def verdict(self) -> Verdict:
+        """Nonconformant on any failed rule; error when the suite could not judge; else conformant."""
+        if any(result.outcome == "failed" for result in self.results):
+            return "nonconformant"
+        if self.fatal or any(result.outcome == "error" for result in self.results) or not self.results:
+            return "error"
+        return "conformant"
+
+    def counts(self, key: str) -> dict[str, dict[str, int]]:
+        """Outcome counts grouped by `family` or `level`."""
+        grouped: dict[str, Counter[str]] = {}
+        for result in self.results:
+            grouped.setdefault(getattr(result, key), Counter())[result.outcome] += 1
+        return {name: dict(counter) for name, counter in sorted(grouped.items())}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON report's content."""
+        return {
+            "target": {"name": self.target, "base_url": self.base_url, "origin": self.origin},
+            "zuora_version": self.zuora_version,
+            "strict": self.strict,
+            "started": self.started,
+            "verdict": self.verdict,
+            "fatal": self.fatal,
+            "totals": dict(Counter(result.outcome for result in self.results)),
+            "by_family": self.counts("family"),
+            "by_level": self.counts("level"),
+            "notices": self.notices,
+            "checks": [asdict(result) | {"family": result.family} for result in self.results],
+        }
+
+    def write_json(self, directory: Path) -> Path:
+        """Write `conformance.json` into the report directory."""
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / "conformance.json"
+        path.write_text(json.dumps(self.as_dict(), indent=2) + "\n", encoding="utf-8")
+        return path
+
+
+def _cell(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_table(report: Report) -> list[str]:
+    """A readable summary: one row per rule, counts per family and level, then the verdict."""
+    lines = [f"{'rule':<44} {'level':<6} {'outcome':<9} message", "-" * 110]
+    order = {"failed": 0, "error": 1, "warning": 2, "diverged": 3, "skipped": 4, "passed": 5}
+    for result in sorted(report.results, key=lambda r: (order[r.outcome], r.id)):
+        lines.append(f"{_cell(result.id, 44):<44} {result.level:<6} {result.outcome:<9} {_cell(result.message, 50)}")
+    lines.append("-" * 110)
+    for key in ("family", "level"):
+        for name, counter in report.counts(key).items():
+            summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(counter.items()))
+            lines.append(f"{key} {name}: {summary}")
+    lines.extend(f"notice: {notice}" for notice in report.notices)
+    if report.fatal:
+        lines.append(f"could not judge: {report.fatal}")
+    lines.append(f"verdict: {report.verdict.upper()} ({report.target} at {report.base_url})")
+    return lines

@@ -1,0 +1,113 @@
+"""The one implementation under test, reached over HTTP(S) through a single httpx client."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from zuora_contract.auth import BearerToken, OAuthClientCredentials
+from zuora_contract.embedded import EmbeddedMock, start_embedded_mock
+from zuora_contract.failures import ConfigError, TargetError
+from zuora_contract.settings import Settings
+
+EXECUTE_PATH = "/v1/invoice-schedules/{scheduleKey}/execute"
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+@dataclass
+class Target:
+    """Where requests go, how they authenticate, and which Zuora-Version they carry by default."""
+
+    name: str
+    base_url: str
+    origin: str
+    client: httpx.Client = field(repr=False)
+    settings: Settings = field(repr=False)
+    embedded: EmbeddedMock | None = field(default=None, repr=False)
+
+    @property
+    def is_embedded(self) -> bool:
+        """True when the run judges the reference mock the suite started itself."""
+        return self.embedded is not None
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        authenticate: bool = True,
+        version: str | None = "default",
+    ) -> httpx.Response:
+        """Send one request; `version="default"` uses ZUORA_VERSION, None sends no Zuora-Version."""
+        sent = dict(headers or {})
+        chosen = self.settings.version if version == "default" else version
+        if chosen and not any(name.lower() == "zuora-version" for name in sent):
+            sent["Zuora-Version"] = chosen
+        if json_body is not None and content is None:
+            content = json.dumps(json_body).encode()
+            sent.setdefault("Content-Type", "application/json")
+        auth: Any = httpx.USE_CLIENT_DEFAULT if authenticate else None
+        try:
+            return self.client.request(method, path, content=content, headers=sent, auth=auth)
+        except httpx.TransportError as error:
+            raise TargetError(f"{method} {path} to {self.base_url} failed: {type(error).__name__}: {error}") from None
+
+    def execute(self, schedule_key: str, body: Any, **kwargs: Any) -> httpx.Response:
+        """POST the execute operation for one schedule."""
+        return self.request("POST", EXECUTE_PATH.format(scheduleKey=schedule_key), json_body=body, **kwargs)
+
+    def close(self) -> None:
+        """Release the connection pool and stop the embedded mock, if any."""
+        self.client.close()
+        if self.embedded is not None:
+            self.embedded.close()
+
+
+def _name_for(base_url: str) -> str:
+    host = urlsplit(base_url).hostname or "target"
+    return "reference-mock" if host in {"127.0.0.1", "localhost"} else host
+
+
+def open_target(settings: Settings) -> Target:
+    """Resolve the target: ZUORA_BASE_URL if set, else start the embedded reference mock."""
+    embedded: EmbeddedMock | None = None
+    if settings.base_url is None:
+        embedded = start_embedded_mock()
+        exports = embedded.exports
+        settings = Settings(
+            base_url=None,
+            client_id=exports["ZUORA_CLIENT_ID"],
+            client_secret=exports["ZUORA_CLIENT_SECRET"],
+            version=settings.version,
+            account_key=settings.account_key or exports["ZUORA_ACCOUNT_KEY"],
+            order_numbers=settings.order_numbers,
+            strict=settings.strict,
+            target_name=settings.target_name,
+            report_dir=settings.report_dir,
+        )
+        base_url, origin, name = embedded.url, "embedded reference mock", "reference-mock"
+    else:
+        base_url, origin, name = settings.base_url, "ZUORA_BASE_URL", _name_for(settings.base_url)
+    auth: httpx.Auth
+    if settings.client_id and settings.client_secret:
+        auth = OAuthClientCredentials(f"{base_url}/oauth/token", settings.client_id, settings.client_secret)
+    elif settings.bearer_token:
+        auth = BearerToken(settings.bearer_token)
+    else:  # pragma: no cover - load_settings refuses this combination
+        raise ConfigError("no credential for the target")
+    client = httpx.Client(base_url=base_url, auth=auth, timeout=TIMEOUT, headers={"User-Agent": "zuora-contract/0.1"})
+    return Target(settings.target_name or name, base_url, origin, client, settings, embedded)
+
+
+def new_track_id() -> str:
+    """A fresh Zuora-Track-Id that is legal by the documented rule: ASCII, no colon, semicolon or quote."""
+    return f"contract-{uuid.uuid4().hex[:24]}"
