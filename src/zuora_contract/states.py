@@ -1,0 +1,72 @@
+"""Named preconditions for catalogue cases, provisioned only through documented operations."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from zuora_contract.failures import TargetError
+from zuora_contract.provision import Provisioner, Schedule
+
+
+@dataclass
+class Given:
+    """A provisioned schedule plus the values a case's placeholders resolve to."""
+
+    schedule: Schedule
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def unknown_id() -> str:
+    """A random 32-hex ID that no tenant has issued (collision chance is negligible)."""
+    return secrets.token_hex(16)
+
+
+def _pending_schedule(provisioner: Provisioner) -> Given:
+    schedule = provisioner.create_schedule()
+    earliest, later, *_ = schedule.pending()
+    return Given(schedule, {"$earliest_item": earliest.id, "$later_item": later.id})
+
+
+def _paused_schedule(provisioner: Provisioner) -> Given:
+    given = _pending_schedule(provisioner)
+    given.schedule = provisioner.pause(given.schedule.id)
+    if given.schedule.status != "Paused":
+        raise TargetError(f"pausing a schedule left it {given.schedule.status!r}, not 'Paused'")
+    return given
+
+
+def _resumed_schedule(provisioner: Provisioner) -> Given:
+    given = _paused_schedule(provisioner)
+    given.schedule = provisioner.resume(given.schedule.id)
+    return given
+
+
+def _first_item_executed(provisioner: Provisioner) -> Given:
+    schedule = provisioner.create_schedule()
+    first, second, *_ = schedule.pending()
+    response = provisioner.target.execute(schedule.id, {"scheduleItemId": first.id})
+    if response.status_code != 200 or response.json().get("success") is False:
+        raise TargetError(f"executing the first item to prepare the case failed (HTTP {response.status_code})")
+    schedule = provisioner.wait_item_left_pending(schedule.id, first.id)
+    if schedule.item(first.id).status == "Pending":
+        raise TargetError("the first item never left Pending, so the case cannot be prepared")
+    return Given(schedule, {"$processed_item": first.id, "$earliest_item": second.id})
+
+
+PRECONDITIONS = {
+    "pending-schedule": _pending_schedule,
+    "paused-schedule": _paused_schedule,
+    "resumed-schedule": _resumed_schedule,
+    "first-item-executed": _first_item_executed,
+}
+
+
+def provision(name: str, provisioner: Provisioner, needs_other: bool) -> Given:
+    """Build the named precondition; add another schedule's item when the case refers to one."""
+    given = PRECONDITIONS[name](provisioner)
+    given.values.setdefault("$unknown_item", unknown_id())
+    if needs_other:
+        other = provisioner.create_schedule()
+        given.values["$other_schedule_item"] = other.pending()[0].id
+    return given

@@ -1,0 +1,27 @@
+"""Run every single-exchange case of the rule catalogue (`contracts/*.json`) against the target."""
+
+from __future__ import annotations
+
+import pytest
+
+from zuora_contract.cases import Case, load_cases
+from zuora_contract.provision import Provisioner
+from zuora_contract.runner import run_case
+
+CASES = load_cases()
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            case,
+            id=case.qualified_id,
+            marks=pytest.mark.rule(case.qualified_id, level=case.level, source=case.source_text),
+        )
+        for case in CASES
+    ],
+)
+def test_catalogue_case_holds(case: Case, provisioner: Provisioner) -> None:
+    """One documented rule, as one exchange."""
+    run_case(case, provisioner)

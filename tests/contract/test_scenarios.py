@@ -1,0 +1,141 @@
+"""Multi-step rules that do not fit one exchange; each reports under a catalogue id."""
+
+from __future__ import annotations
+
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from zuora_contract.billruns import check_bill_run_shape, check_success_status
+from zuora_contract.checks import body_of, is_refusal
+from zuora_contract.failures import ContractFailure, raise_all
+from zuora_contract.provision import Provisioner, Schedule, wait_for
+from zuora_contract.target import Target
+
+SCHEDULE_STATUSES = ("Pending", "PartiallyProcessed", "FullyProcessed")
+
+
+def _execute_ok(target: Target, key: str, body: dict[str, str], **kwargs: object) -> dict[str, object]:
+    response = target.execute(key, body, **kwargs)  # type: ignore[arg-type]
+    raise_all(check_success_status(response))
+    payload: dict[str, object] = response.json()
+    return payload
+
+
+@pytest.mark.rule("items.walk-in-run-date-order", level="must", source="KC-GEN, KC-STATUS, KC-ITEM")
+def test_items_execute_in_run_date_order_through_every_status(
+    target: Target, provisioner: Provisioner, schedule: Schedule
+) -> None:
+    """Executing `{}` repeatedly walks the items by run date; the schedule goes Pending → Partially → Fully."""
+    if schedule.status != "Pending":
+        raise ContractFailure("a new schedule is not Pending", schedule.status, "Pending")
+    failures: list[ContractFailure] = []
+    for position, item in enumerate(schedule.pending()):
+        _execute_ok(target, schedule.id, {})
+        after = provisioner.wait_item_left_pending(schedule.id, item.id)
+        left = [other.id for other in after.items if other.status != "Pending"]
+        expected = [done.id for done in schedule.pending()[: position + 1]]
+        if sorted(left) != sorted(expected):
+            failures.append(
+                ContractFailure(f"execution {position + 1} ran items out of order", repr(left), repr(expected))
+            )
+        if position + 1 < len(schedule.items) and after.status != "PartiallyProcessed":
+            failures.append(ContractFailure("schedule status after a partial run", after.status, "PartiallyProcessed"))
+    final = wait_for(lambda: provisioner.get_schedule(schedule.id), lambda s: s.status == "FullyProcessed", 20.0)
+    if final.status != "FullyProcessed":
+        failures.append(ContractFailure("schedule status after every item ran", final.status, "FullyProcessed"))
+    raise_all(failures)
+
+
+@pytest.mark.rule("billrun.new-per-execution", level="must", source="REF-HTML")
+def test_billrun_each_execution_creates_a_new_bill_run(target: Target, schedule: Schedule) -> None:
+    """Two executions return two bill runs with distinct `id` and `billRunNumber`."""
+    first = _execute_ok(target, schedule.id, {})
+    second = _execute_ok(target, schedule.id, {})
+    raise_all(check_bill_run_shape(first) + check_bill_run_shape(second))
+    for field in ("id", "billRunNumber"):
+        if first[field] == second[field]:
+            raise ContractFailure(f"two executions returned the same {field}", repr(second[field]), "a new value")
+
+
+@pytest.mark.rule("billrun.retrievable", level="must", source="DEV-GETBR")
+def test_billrun_is_retrievable_by_its_id(target: Target, provisioner: Provisioner, schedule: Schedule) -> None:
+    """`GET /v1/bill-runs/{id}` returns the executed bill run with the same number."""
+    created = _execute_ok(target, schedule.id, {"scheduleItemId": schedule.pending()[0].id})
+    response = provisioner.get_bill_run(str(created["id"]))
+    body = body_of(response)
+    if response.status_code != 200 or is_refusal(response) or not isinstance(body, dict):
+        raise ContractFailure("bill run not retrievable", f"HTTP {response.status_code}: {str(body)[:200]}", "200")
+    if body.get("id") != created["id"] or body.get("billRunNumber") != created["billRunNumber"]:
+        received = f"{body.get('id')!r} {body.get('billRunNumber')!r}"
+        raise ContractFailure("retrieved another bill run", received, f"{created['id']!r} {created['billRunNumber']!r}")
+
+
+def _statuses(provisioner: Provisioner, schedule: Schedule) -> dict[str, str]:
+    return {item.id: item.status for item in provisioner.get_schedule(schedule.id).items}
+
+
+@pytest.mark.rule("idempotency.replay", level="must", source="DEV-IDEMP")
+def test_idempotency_same_key_replays_without_executing(
+    target: Target, provisioner: Provisioner, schedule: Schedule
+) -> None:
+    """A repeated Idempotency-Key returns the first status and body, and executes nothing new."""
+    key = f"contract-{secrets.token_hex(12)}"
+    first = target.execute(schedule.id, {}, headers={"Idempotency-Key": key})
+    raise_all(check_success_status(first))
+    provisioner.wait_item_left_pending(schedule.id, schedule.pending()[0].id)
+    before = _statuses(provisioner, schedule)
+    second = target.execute(schedule.id, {}, headers={"Idempotency-Key": key})
+    failures: list[ContractFailure] = []
+    if second.status_code != first.status_code or body_of(second) != body_of(first):
+        received = f"HTTP {second.status_code} {str(body_of(second))[:200]}"
+        failures.append(ContractFailure("repeat with the same key was not replayed", received, "the first response"))
+    pending_after = [item for item, status in _statuses(provisioner, schedule).items() if status == "Pending"]
+    if len(pending_after) != len([status for status in before.values() if status == "Pending"]):
+        failures.append(ContractFailure("repeat with the same key executed again", repr(pending_after), repr(before)))
+    raise_all(failures)
+
+
+@pytest.mark.rule("idempotency.new-key-executes", level="must", source="DEV-IDEMP")
+def test_idempotency_different_key_executes_again(target: Target, schedule: Schedule) -> None:
+    """A different Idempotency-Key is a new request: a new bill run for the next item."""
+    first = _execute_ok(target, schedule.id, {}, headers={"Idempotency-Key": f"contract-{secrets.token_hex(12)}"})
+    second = _execute_ok(target, schedule.id, {}, headers={"Idempotency-Key": f"contract-{secrets.token_hex(12)}"})
+    if first["id"] == second["id"]:
+        raise ContractFailure("a new key replayed the earlier bill run", repr(second["id"]), "a new bill run id")
+
+
+@pytest.mark.rule("idempotency.replays-refusals", level="must", source="DEV-IDEMP")
+def test_idempotency_replays_a_refusal_after_the_cause_is_gone(
+    target: Target, provisioner: Provisioner, schedule: Schedule
+) -> None:
+    """The stored result is replayed 'whether the call succeeded or failed': a refusal stays a refusal."""
+    key = f"contract-{secrets.token_hex(12)}"
+    provisioner.pause(schedule.id)
+    refused = target.execute(schedule.id, {}, headers={"Idempotency-Key": key})
+    if not is_refusal(refused):
+        raise ContractFailure("a paused schedule was executed", f"HTTP {refused.status_code}", "a refusal")
+    provisioner.resume(schedule.id)
+    replay = target.execute(schedule.id, {}, headers={"Idempotency-Key": key})
+    if replay.status_code != refused.status_code or body_of(replay) != body_of(refused):
+        received = f"HTTP {replay.status_code} {str(body_of(replay))[:200]}"
+        raise ContractFailure("repeat of a refused request was not replayed", received, "the stored refusal")
+
+
+@pytest.mark.rule("concurrency.item-at-most-once", level="must", source="REF-HTML, DEV-IDEMP")
+def test_concurrency_named_item_executes_at_most_once(target: Target, schedule: Schedule) -> None:
+    """Six concurrent executions of the same item create at most one bill run for it."""
+    item = schedule.pending()[0]
+
+    def attempt(_: int) -> httpx.Response:
+        return target.execute(schedule.id, {"scheduleItemId": item.id})
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        responses = list(pool.map(attempt, range(6)))
+    successes = [response for response in responses if not is_refusal(response)]
+    server_errors = [response.status_code for response in responses if response.status_code >= 500]
+    if len(successes) > 1 or server_errors:
+        received = f"{len(successes)} successes, server errors {server_errors}"
+        raise ContractFailure("one item executed more than once under concurrency", received, "at most 1, no 5xx")
