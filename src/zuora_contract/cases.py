@@ -77,9 +77,8 @@ def load_file(path: Path, validator: Draft202012Validator | None = None) -> list
 def load_cases(directory: Path = CONTRACTS_DIR) -> list[Case]:
     """Every case of every file, in a stable order; duplicate qualified ids are refused."""
     validator = _validator()
-    cases = [
-        case for path in sorted(directory.glob("*.json")) if path != SCHEMA_PATH for case in load_file(path, validator)
-    ]
+    files = [path for path in sorted(directory.glob("*.json")) if path.name != SCHEMA_PATH.name]
+    cases = [case for path in files for case in load_file(path, validator)]
     seen: set[str] = set()
     for case in cases:
         if case.qualified_id in seen:

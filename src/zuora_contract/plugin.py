@@ -22,7 +22,6 @@ SETTINGS_KEY = pytest.StashKey[Settings]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Options that are not secrets; credentials come from the environment only."""
     group = parser.getgroup("zuora-contract")
-    group.addoption("--strict", action="store_true", help="count failed `should` rules as failures (also STRICT=1)")
     group.addoption("--target-name", default=None, help="name of the target in reports and divergence files")
     group.addoption("--report-dir", default=None, help="directory for conformance.json (default: reports)")
 
@@ -38,7 +37,8 @@ def rule_of(item: pytest.Item) -> tuple[str, str, str] | None:
 def _settings(config: pytest.Config) -> Settings:
     settings = load_settings()
     overrides: dict[str, Any] = {}
-    if config.getoption("strict"):
+    # pytest owns --strict; we read it too, so `pytest --strict` also makes `should` rules binding.
+    if config.getoption("strict", default=False):
         overrides["strict"] = True
     if config.getoption("target_name"):
         overrides["target_name"] = config.getoption("target_name")

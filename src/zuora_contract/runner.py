@@ -54,7 +54,7 @@ def send(case: Case, target: Target, given: Given) -> tuple[httpx.Response, str 
     auth = spec.get("auth", "default")
     if auth in AUTH_HEADERS:
         headers["Authorization"] = AUTH_HEADERS[auth]
-    version = spec["version"] if "version" in spec else target.settings.version
+    version = spec.get("version", target.settings.version)
     content: bytes | None = None
     if "raw_body" in spec:
         content = spec["raw_body"].encode()
