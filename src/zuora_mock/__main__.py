@@ -1,0 +1,87 @@
+"""Command line: `python -m zuora_mock --port 8080` serves one mock tenant until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import signal
+import sys
+import time
+from types import FrameType
+
+from zuora_mock import versions
+from zuora_mock.app import create_app
+from zuora_mock.config import MockConfig
+from zuora_mock.server import serve
+from zuora_mock.state import SEEDED_ACCOUNTS
+
+
+def _version(value: str) -> str:
+    if not versions.is_supported(value):
+        raise argparse.ArgumentTypeError(f"unsupported Zuora API version {value!r} (use e.g. 186.0 or 2024-05-20)")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    defaults = MockConfig()
+    parser = argparse.ArgumentParser(prog="python -m zuora_mock", description="Serve the Zuora reference mock.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    parser.add_argument(
+        "--port", type=int, default=8080, help="port to bind; 0 picks a free one (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--tenant-version",
+        type=_version,
+        default=defaults.tenant_version,
+        help="API version used when a request sends no Zuora-Version (default: %(default)s)",
+    )
+    parser.add_argument("--token-ttl", type=int, default=defaults.token_ttl, help="token lifetime in seconds")
+    parser.add_argument(
+        "--processing-delay", type=float, default=defaults.processing_delay, help="seconds until a bill run completes"
+    )
+    return parser
+
+
+def _banner(url: str, config: MockConfig) -> None:
+    # The first line is parsed by the suite; the export lines can be pasted into a shell.
+    print(f"zuora-mock listening on {url}")
+    print(f"export ZUORA_BASE_URL={url}")
+    print(f"export ZUORA_CLIENT_ID={config.client_id}")
+    print(f"export ZUORA_CLIENT_SECRET={config.client_secret}")
+    print(f"export ZUORA_ACCOUNT_KEY={SEEDED_ACCOUNTS[0].number}")
+    print(f"export ZUORA_SECOND_ACCOUNT_KEY={SEEDED_ACCOUNTS[1].number}")
+    for account in SEEDED_ACCOUNTS:
+        print(f"# account {account.number} has id {account.id}")
+    sys.stdout.flush()
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the mock in the foreground; exit 0 on Ctrl-C or SIGTERM, 2 when the address cannot be bound."""
+    args = _parser().parse_args(argv)
+    config = MockConfig(
+        tenant_version=args.tenant_version, token_ttl=args.token_ttl, processing_delay=args.processing_delay
+    )
+    try:
+        server = serve(create_app(config), args.host, args.port)
+    except OSError as error:
+        reason = "address already in use" if error.errno == errno.EADDRINUSE else (error.strerror or str(error))
+        print(f"zuora-mock: cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        _banner(server.url, config)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""The knobs of one mock instance, frozen so every part of the app sees the same values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MockConfig:
+    """Settings of one mock instance; the defaults mirror a Zuora tenant that never upgraded its API version."""
+
+    # The version Zuora applies when a request sends no (or an unsupported) Zuora-Version header.
+    tenant_version: str = "186.0"
+    # Seconds an OAuth access token stays valid (Zuora: one hour).
+    token_ttl: int = 3600
+    # Seconds before a bill run created by execute finishes processing (half of it is spent Pending).
+    processing_delay: float = 0.3
+    # Seconds a stored Idempotency-Key answer is replayed (Zuora: 24 hours).
+    idempotency_ttl: int = 86400
+    # Requests allowed in flight at once on /v1 before 429 (Zuora's Default concurrency limit).
+    concurrency_limit: int = 40
+    # The demo OAuth client: 36 characters and a secret of at most 42, as zuora-sdk checks client-side.
+    client_id: str = "demo0000-mock-4000-8000-000000000001"
+    client_secret: str = "demo-secret-of-the-zuora-reference-mock"
