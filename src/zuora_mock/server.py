@@ -70,6 +70,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._serve
         raise AttributeError(name)
 
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes; without this, Nagle's algorithm adds ~40 ms per answer.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def version_string(self) -> str:
         return self.server_version
 
@@ -122,11 +127,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         environ, reader = self._environ()
-        self._run(environ)
-        if reader is not None and reader.remaining > 0:
-            self.close_connection = True  # the app refused an unread body; do not parse it as a request
+        self._run(environ, reader)
 
-    def _run(self, environ: WSGIEnvironment) -> None:
+    def _run(self, environ: WSGIEnvironment, reader: _LimitedReader | None = None) -> None:
         captured: list[Any] = []
 
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -135,6 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
 
         body = b"".join(self.server.app(environ, start_response))
         status, headers = captured
+        if reader is not None and reader.remaining > 0:
+            self.close_connection = True  # the app refused an unread body; do not parse it as a request
         code, _, reason = status.partition(" ")
         self.send_response(int(code), reason)
         for name, value in headers:
