@@ -159,7 +159,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.headers = self.MessageClass()
         if not getattr(self, "command", None):
             self.command = "GET"
-        self.request_version = getattr(self, "request_version", "HTTP/1.1") or "HTTP/1.1"
+        self.request_version = self.protocol_version  # answer with a status line even to HTTP/0.9 garbage
         environ: WSGIEnvironment = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "wsgi.input": io.BytesIO()}
         environ[TRANSPORT_ERROR] = (code, message or "The request could not be parsed.")
         self._run(environ)
@@ -184,14 +184,27 @@ class MockServer:
         self.port: int = self._server.server_address[1]
         self.host = host
         self.url = f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
     def close(self) -> None:
         """Stop accepting, close the listening socket, and wait for the serving thread to end."""
-        self._server.shutdown()
+        stopper = threading.Thread(target=self._server.shutdown, daemon=True)
+        stopper.start()
+        while stopper.is_alive():
+            self._wake()
+            stopper.join(0.01)
         self._server.server_close()
         self._thread.join()
+
+    def _wake(self) -> None:
+        # A connection makes the serving loop's select() return now rather than at its next 0.5 s poll.
+        wildcard = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
+        try:
+            with socket.create_connection((wildcard.get(self.host, self.host), self.port), timeout=0.2):
+                pass
+        except OSError:
+            pass
 
     def __enter__(self) -> MockServer:
         return self

@@ -1,0 +1,58 @@
+"""The command line: the banner the suite parses, clean stops, and a clear message when the port is taken."""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+
+def _start(*args: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "zuora_mock", "--host", "127.0.0.1", *args]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_cli_prints_listening_line_and_stops_cleanly(stop):
+    process = _start("--port", "0", "--processing-delay", "0.01", "--tenant-version", "2024-05-20")
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline().rstrip("\n")
+        match = re.fullmatch(r"zuora-mock listening on (http://127\.0\.0\.1:(\d+))", first)
+        assert match, first
+        exports = [process.stdout.readline() for _ in range(5)]
+        assert any(line.startswith("export ZUORA_CLIENT_ID=") for line in exports)
+        assert "export ZUORA_ACCOUNT_KEY=A00000001\n" in exports
+        with httpx.Client(base_url=match.group(1), verify=False) as client:
+            assert client.get("/v1/bill-runs/x").status_code == 401
+        process.send_signal(stop)
+        _, errors = process.communicate(timeout=5)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0
+    assert "Traceback" not in errors
+
+
+def test_cli_port_in_use_exits_2_with_one_message():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = _start("--port", str(port))
+        output, errors = process.communicate(timeout=10)
+    assert process.returncode == 2
+    assert output == ""
+    assert errors.strip().splitlines() == [f"zuora-mock: cannot listen on 127.0.0.1:{port}: address already in use"]
+
+
+def test_cli_refuses_unsupported_tenant_version():
+    process = _start("--port", "0", "--tenant-version", "banana")
+    _, errors = process.communicate(timeout=10)
+    assert process.returncode == 2 and "unsupported Zuora API version" in errors
