@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ def _settings(config: pytest.Config) -> Settings:
         overrides["target_name"] = config.getoption("target_name")
     if config.getoption("report_dir"):
         overrides["report_dir"] = config.getoption("report_dir")
-    return Settings(**{**settings.__dict__, **overrides})
+    return dataclasses.replace(settings, **overrides)
 
 
 def _stop(config: pytest.Config, message: str, code: int) -> None:

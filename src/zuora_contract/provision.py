@@ -122,8 +122,9 @@ class Provisioner:
         """Retrieve a bill run by the ID execute returned."""
         return self.target.request("GET", f"/v1/bill-runs/{bill_run_id}")
 
-    def wait_item_left_pending(self, schedule_id: str, item_id: str, timeout: float = 15.0) -> Schedule:
+    def wait_item_left_pending(self, schedule_id: str, item_id: str) -> Schedule:
         """Wait until the item is no longer Pending (Executing or Processed), within a bounded time."""
+        timeout = self.target.settings.wait_seconds
         return wait_for(lambda: self.get_schedule(schedule_id), lambda s: s.item(item_id).status != "Pending", timeout)
 
     def cleanup(self) -> None:

@@ -24,6 +24,8 @@ class Settings:
     strict: bool = False
     target_name: str | None = None
     report_dir: str = "reports"
+    # Bound on waiting for asynchronous progress (bill-run processing); sandboxes may need more.
+    wait_seconds: float = 15.0
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -66,6 +68,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(
             "ZUORA_ACCOUNT_KEY is not set: name the account (ID or number) the suite may bill for test data"
         )
+    try:
+        wait_seconds = float(env.get("ZUORA_WAIT_SECONDS") or 15.0)
+    except ValueError:
+        raise ConfigError(
+            f"ZUORA_WAIT_SECONDS must be a number of seconds, got {env.get('ZUORA_WAIT_SECONDS')!r}"
+        ) from None
     orders = tuple(part.strip() for part in (env.get("ZUORA_ORDER_NUMBERS") or "").split(",") if part.strip())
     return Settings(
         base_url=base_url,
@@ -78,4 +86,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         strict=_flag(env.get("STRICT")),
         target_name=_clean(env.get("ZUORA_TARGET_NAME")),
         report_dir=_clean(env.get("ZUORA_REPORT_DIR")) or "reports",
+        wait_seconds=wait_seconds,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Mapping
@@ -81,18 +82,14 @@ def open_target(settings: Settings) -> Target:
     """Resolve the target: ZUORA_BASE_URL if set, else start the embedded reference mock."""
     embedded: EmbeddedMock | None = None
     if settings.base_url is None:
-        embedded = start_embedded_mock()
+        # A short processing delay keeps the default run fast; the rules allow any delay within the wait bound.
+        embedded = start_embedded_mock(("--processing-delay", "0.1"))
         exports = embedded.exports
-        settings = Settings(
-            base_url=None,
+        settings = dataclasses.replace(
+            settings,
             client_id=exports["ZUORA_CLIENT_ID"],
             client_secret=exports["ZUORA_CLIENT_SECRET"],
-            version=settings.version,
             account_key=settings.account_key or exports["ZUORA_ACCOUNT_KEY"],
-            order_numbers=settings.order_numbers,
-            strict=settings.strict,
-            target_name=settings.target_name,
-            report_dir=settings.report_dir,
         )
         base_url, origin, name = embedded.url, "embedded reference mock", "reference-mock"
     else:

@@ -43,7 +43,8 @@ def test_items_execute_in_run_date_order_through_every_status(
             )
         if position + 1 < len(schedule.items) and after.status != "PartiallyProcessed":
             failures.append(ContractFailure("schedule status after a partial run", after.status, "PartiallyProcessed"))
-    final = wait_for(lambda: provisioner.get_schedule(schedule.id), lambda s: s.status == "FullyProcessed", 20.0)
+    timeout = target.settings.wait_seconds
+    final = wait_for(lambda: provisioner.get_schedule(schedule.id), lambda s: s.status == "FullyProcessed", timeout)
     if final.status != "FullyProcessed":
         failures.append(ContractFailure("schedule status after every item ran", final.status, "FullyProcessed"))
     raise_all(failures)
