@@ -24,8 +24,9 @@ Handler = Callable[[Store, Call], JsonObject]
 
 
 def create_schedule(store: Store, call: Call) -> JsonObject:
-    """POST /v1/invoice-schedules."""
-    return schedules.render(schedules.create(store, call.body))
+    """POST /v1/invoice-schedules; rendered under the lock so a racing execute cannot show half a change."""
+    with store.lock:
+        return schedules.render(schedules.create(store, call.body))
 
 
 def get_schedule(store: Store, call: Call) -> JsonObject:
