@@ -71,12 +71,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     config.stash[REPORT_KEY] = report
     try:
         target = open_target(settings)
+        config.stash[TARGET_KEY] = target
+        target.probe()
     except (TargetError, ConfigError) as error:
         report.fatal = str(error)
         report.write_json(Path(settings.report_dir))
         _stop(config, f"cannot judge the target: {error}", EXIT_CODES["error"])
         return
-    config.stash[TARGET_KEY] = target
     report.target, report.base_url, report.origin = target.name, target.base_url, target.origin
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:

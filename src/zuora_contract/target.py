@@ -66,6 +66,12 @@ class Target:
         """POST the execute operation for one schedule."""
         return self.request("POST", EXECUTE_PATH.format(scheduleKey=schedule_key), json_body=body, **kwargs)
 
+    def probe(self) -> None:
+        """Fail fast, with one message, if the target is unreachable or refuses the run's credentials."""
+        response = self.request("GET", "/v1/bill-runs/00000000000000000000000000000000")
+        if response.status_code == 401:
+            raise TargetError(f"{self.base_url} refused the credentials (HTTP 401); check ZUORA_* credentials")
+
     def close(self) -> None:
         """Release the connection pool and stop the embedded mock, if any."""
         self.client.close()

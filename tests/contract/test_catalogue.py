@@ -5,10 +5,14 @@ from __future__ import annotations
 import pytest
 
 from zuora_contract.cases import Case, load_cases
+from zuora_contract.failures import ConfigError
 from zuora_contract.provision import Provisioner
 from zuora_contract.runner import run_case
 
-CASES = load_cases()
+try:
+    CASES = load_cases()
+except ConfigError as error:
+    pytest.exit(f"contract case files are invalid: {error}", returncode=4)
 
 
 @pytest.mark.parametrize(

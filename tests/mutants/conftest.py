@@ -9,6 +9,13 @@ import pytest
 SCORES: dict[str, bool] = {}
 
 
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Gather each mutant's result from its report, which also reaches the controller under xdist."""
+    properties = dict(report.user_properties)
+    if report.when == "call" and "mutant" in properties:
+        SCORES[str(properties["mutant"])] = bool(properties["killed"])
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Print killed / total, so `make test` shows the suite's detection power."""
     if not SCORES:
@@ -16,11 +23,5 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     killed = sum(SCORES.values())
     terminalreporter.section("mutant detection")
     for name, caught in sorted(SCORES.items()):
-        terminalreporter.write_line(f"{'killed ' if caught else 'SURVIVED'} {name}")
+        terminalreporter.write_line(f"{'killed  ' if caught else 'SURVIVED'} {name}")
     terminalreporter.write_line(f"detection score: {killed}/{len(SCORES)} mutants killed")
-
-
-@pytest.fixture
-def score() -> dict[str, bool]:
-    """Where each mutant test records whether the suite caught it."""
-    return SCORES

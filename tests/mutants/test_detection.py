@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.mutants.catalog import MUTANTS, Mutant
@@ -23,12 +24,13 @@ def test_reference_mock_is_conformant_without_warnings(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda mutant: mutant.name)
-def test_mutant_is_caught_by_its_rules(mutant: Mutant, tmp_path: Path, score: dict[str, bool]) -> None:
+def test_mutant_is_caught_by_its_rules(mutant: Mutant, tmp_path: Path, record_property: Any) -> None:
     """The expected rules fail, the verdict is nonconformant, and nothing implausible fails alongside."""
     with served(mutant.build(fresh_app())) as url:
         run, report = run_suite(url, tmp_path)
     failed = run.failed()
-    score[mutant.name] = run.verdict == "nonconformant" and mutant.kills <= failed
+    record_property("mutant", mutant.name)
+    record_property("killed", run.verdict == "nonconformant" and mutant.kills <= failed)
     assert run.verdict == "nonconformant", f"{mutant.name} survived:\n{run.output}"
     assert run.exit_code == 1
     assert mutant.kills <= failed, f"expected {sorted(mutant.kills - failed)} to fail; failed: {sorted(failed)}"
