@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from zuora_contract.divergences import Divergence, divergence_path, load_divergences, notices
 from zuora_contract.failures import ConfigError, TargetError
 from zuora_contract.provision import Provisioner, Schedule
-from zuora_contract.results import EXIT_CODES, Report, RuleResult, render_table
+from zuora_contract.results import EXIT_CODES, Outcome, Report, RuleResult, render_table
 from zuora_contract.settings import Settings, load_settings
 from zuora_contract.target import Target, open_target
 
 TARGET_KEY = pytest.StashKey[Target]()
 REPORT_KEY = pytest.StashKey[Report]()
 SETTINGS_KEY = pytest.StashKey[Settings]()
+DIVERGENCES_KEY = pytest.StashKey[dict[str, Divergence]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -79,6 +82,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         _stop(config, f"cannot judge the target: {error}", EXIT_CODES["error"])
         return
     report.target, report.base_url, report.origin = target.name, target.base_url, target.origin
+    try:
+        config.stash[DIVERGENCES_KEY] = load_divergences(divergence_path(target.name))
+    except ConfigError as error:
+        _stop(config, f"configuration error: {error}", 4)
+        return
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         version = settings.version or "not sent (tenant default applies)"
@@ -107,33 +115,46 @@ def schedule(provisioner: Provisioner) -> Schedule:
     return provisioner.create_schedule()
 
 
-def _record(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo[None]) -> None:
-    rule = rule_of(item)
-    run = item.config.stash.get(REPORT_KEY, None)
-    if rule is None or run is None:
-        return
-    rule_id, level, source = rule
-    report.user_properties.extend([("rule", rule_id), ("level", level)])
-    outcome: str
+def _failure(message: str, level: str, strict: bool, accepted: Divergence | None) -> tuple[Outcome, str]:
+    """Classify a failed check: a failure, a `should` warning, or a known (unexpired) divergence."""
+    outcome: Outcome = "warning" if level == "should" and not strict else "failed"
+    if accepted is None:
+        return outcome, message
+    accepted.matched = True
+    if accepted.expired(datetime.date.today()):
+        return outcome, f"divergence expired on {accepted.expires}; {message}"
+    return "diverged", f"known divergence until {accepted.expires}: {accepted.reason}; {message}"
+
+
+def _classify(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo[None], run: Report) -> RuleResult:
+    rule_id, level, source = rule_of(item) or ("", "must", "")
+    outcome: Outcome = "passed"
     message = ""
     if call.excinfo is not None and call.excinfo.errisinstance(TargetError):
         outcome, message = "error", str(call.excinfo.value)
     elif report.failed and report.when != "call":
         outcome, message = "error", call.excinfo.exconly() if call.excinfo else "setup failed"
     elif report.failed:
-        message = str(call.excinfo.value) if call.excinfo else ""
-        outcome = "warning" if level == "should" and not run.strict else "failed"
-        if outcome == "warning":
-            report.outcome = "skipped"
-            report.wasxfail = (
-                f"should-level rule {rule_id} failed (warning): {message.splitlines()[0] if message else ''}"
-            )
+        accepted = item.config.stash.get(DIVERGENCES_KEY, {}).get(rule_id)
+        outcome, message = _failure(str(call.excinfo.value) if call.excinfo else "", level, run.strict, accepted)
     elif report.skipped:
         outcome = "skipped"
         message = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
-    else:
-        outcome = "passed"
-    run.results.append(RuleResult(rule_id, level, outcome, message, source, item.nodeid, round(call.duration, 3)))  # type: ignore[arg-type]
+    return RuleResult(rule_id, level, outcome, message, source, item.nodeid, round(call.duration, 3))
+
+
+def _record(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo[None]) -> None:
+    run = item.config.stash.get(REPORT_KEY, None)
+    if rule_of(item) is None or run is None:
+        return
+    result = _classify(item, report, call, run)
+    report.user_properties.extend([("rule", result.id), ("level", result.level), ("outcome", result.outcome)])
+    if result.outcome in {"warning", "diverged"}:
+        # Shown as an expected failure: visible in the terminal and JUnit, not a failed test.
+        first_line = result.message.splitlines()[0] if result.message else ""
+        report.outcome = "skipped"
+        report.wasxfail = f"{result.outcome} ({result.level} rule {result.id}): {first_line}"
+    run.results.append(result)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -150,6 +171,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     run = config.stash.get(REPORT_KEY, None)
     if run is None:
         return
+    run.notices = notices(config.stash.get(DIVERGENCES_KEY, {}), datetime.date.today())
     terminalreporter.section("zuora contract conformance")
     for line in render_table(run):
         terminalreporter.write_line(line)
