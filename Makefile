@@ -34,8 +34,9 @@ install: $(STAMP) ## create or reuse .venv with everything installed
 contract: $(STAMP) ## check the target (BASE_URL=..., default: the embedded reference mock)
 	$(PY) -m pytest tests/contract -p no:randomly --junitxml=reports/junit.xml -o junit_family=xunit2 --disable-recording
 
-test: $(STAMP) ## run the project's own tests (unit, mock, samples, self-tests)
-	$(PY) -m pytest tests
+test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mutant detection
+	env -u ZUORA_BASE_URL $(PY) -m pytest tests/unit tests/contract
+	env -u ZUORA_BASE_URL $(PY) -m pytest tests/mutants -n 2
 
 fuzz: $(STAMP) ## run only the schemathesis fuzz tests (FUZZ_EXAMPLES=, FUZZ_SEED=)
 	$(PY) -m pytest tests/contract -m fuzz --disable-recording

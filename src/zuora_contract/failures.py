@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+# Not frozen: raising sets __traceback__ on the instance, which a frozen dataclass refuses.
+@dataclass(eq=False)
 class ContractFailure(AssertionError):
     """A documented rule is broken; `consequence` says what it costs a real client."""
 

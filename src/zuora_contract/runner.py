@@ -11,6 +11,7 @@ from zuora_contract.billruns import check_bill_run_shape, check_filter_echo, che
 from zuora_contract.cases import Case
 from zuora_contract.checks import (
     Failures,
+    body_of,
     check_error_envelope,
     check_json_content_type,
     check_not_server_error,
@@ -95,12 +96,24 @@ def judge(case: Case, response: httpx.Response, given: Given, sent_version: str 
             return [ContractFailure("bad credentials not refused with 401", f"HTTP {response.status_code}", "HTTP 401")]
         return check_error_envelope(response)
     if not is_refusal(response):
-        return [ContractFailure("request was not refused", f"HTTP {response.status_code}", "an error response")]
+        return [_not_refused(response)]
     failures = check_not_server_error(response) + check_error_envelope(response)
     failures += check_version_convention(response, sent_version)
     if expect.get("categories"):
         failures += check_refusal_category(response, frozenset(expect["categories"]))
     return failures
+
+
+def _not_refused(response: httpx.Response) -> ContractFailure:
+    body = body_of(response)
+    if isinstance(body, dict) and "reasons" in body and "success" not in body:
+        return ContractFailure(
+            "error envelope lacks `success`",
+            f"HTTP {response.status_code} {str(body)[:200]}",
+            "success: false",
+            "zuora-sdk reads a missing `success` as true, so the caller takes this refusal for a success",
+        )
+    return ContractFailure("request was not refused", f"HTTP {response.status_code}", "an error response")
 
 
 def _side_effects(case: Case, provisioner: Provisioner, given: Given) -> Failures:
