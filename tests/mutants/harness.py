@@ -50,11 +50,13 @@ def served(app: WSGIApplication) -> Iterator[str]:
         server.close()
 
 
-def run_suite(url: str, report_dir: Path, extra: tuple[str, ...] = ()) -> tuple[SuiteRun, dict[str, Any]]:
+def run_suite(
+    url: str, report_dir: Path, extra: tuple[str, ...] = (), env: dict[str, str] | None = None
+) -> tuple[SuiteRun, dict[str, Any]]:
     """Run `tests/contract` (no fuzzing) against `url` with the mock's demo credentials."""
     config = MockConfig()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("ZUORA_", "STRICT"))}
-    env.update(
+    child = {key: value for key, value in os.environ.items() if not key.startswith(("ZUORA_", "STRICT"))}
+    child.update(
         ZUORA_BASE_URL=url,
         ZUORA_CLIENT_ID=config.client_id,
         ZUORA_CLIENT_SECRET=config.client_secret,
@@ -62,9 +64,10 @@ def run_suite(url: str, report_dir: Path, extra: tuple[str, ...] = ()) -> tuple[
         ZUORA_REPORT_DIR=str(report_dir),
         ZUORA_WAIT_SECONDS="1.5",
     )
+    child.update(env or {})
     command = [sys.executable, "-m", "pytest", "tests/contract", "-m", "not fuzz", "-q", "-p", "no:cacheprovider"]
     completed = subprocess.run(
-        [*command, *extra], cwd=ROOT, env=env, capture_output=True, text=True, timeout=SUITE_TIMEOUT, check=False
+        [*command, *extra], cwd=ROOT, env=child, capture_output=True, text=True, timeout=SUITE_TIMEOUT, check=False
     )
     report_path = report_dir / "conformance.json"
     if not report_path.exists():
