@@ -148,7 +148,10 @@ def _record(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo[
     if rule_of(item) is None or run is None:
         return
     result = _classify(item, report, call, run)
-    report.user_properties.extend([("rule", result.id), ("level", result.level), ("outcome", result.outcome)])
+    properties = [("rule", result.id), ("level", result.level), ("outcome", result.outcome)]
+    report.user_properties.extend(properties)
+    # JUnit reads the teardown report, which copies the item's properties.
+    item.user_properties.extend(properties)
     if result.outcome in {"warning", "diverged"}:
         # Shown as an expected failure: visible in the terminal and JUnit, not a failed test.
         first_line = result.message.splitlines()[0] if result.message else ""
