@@ -130,8 +130,11 @@ def _classify(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInf
     rule_id, level, source = rule_of(item) or ("", "must", "")
     outcome: Outcome = "passed"
     message = ""
-    if call.excinfo is not None and call.excinfo.errisinstance(TargetError):
-        outcome, message = "error", str(call.excinfo.value)
+    if call.excinfo is not None and not call.excinfo.errisinstance((AssertionError, pytest.skip.Exception)):
+        # Only a broken rule is nonconformance; anything else (unreachable target, a refused
+        # provisioning step, a replay with no cassette) means the suite could not judge.
+        outcome = "error"
+        message = str(call.excinfo.value) if call.excinfo.errisinstance(TargetError) else call.excinfo.exconly()
     elif report.failed and report.when != "call":
         outcome, message = "error", call.excinfo.exconly() if call.excinfo else "setup failed"
     elif report.failed:
