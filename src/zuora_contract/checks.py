@@ -100,6 +100,8 @@ def check_error_envelope(response: httpx.Response) -> Failures:
     else:
         component = "CommonResponse"
     problems = schema_errors(component, body)
+    if component == "ProxyUnauthorizedResponse" and not isinstance(body.get("message"), str):
+        problems.append("a 401 body is either CommonResponse or {message: string}; this is neither")
     if component == "CommonResponse" and isinstance(body, dict):
         if body.get("success") is not False:
             problems.append("`success` is not false (zuora-sdk reads a missing `success` as true)")

@@ -124,3 +124,9 @@ def test_conventions_parse_versions_and_codes() -> None:
     assert category_of(53100320) == "20"
     assert category_of("5310032") is None
     assert is_refusal(_response(200, ERROR)) and not is_refusal(_response(200, SAMPLE))
+
+
+@pytest.mark.parametrize("body", [{}, {"error": "unauthorized"}, {"message": 7}, ["no"]])
+def test_checks_401_body_has_one_of_the_documented_shapes(body: Any) -> None:
+    """A 401 body is CommonResponse or {message: string} (the sources disagree); nothing else passes."""
+    assert check_error_envelope(_response(401, body))
