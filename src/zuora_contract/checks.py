@@ -124,7 +124,8 @@ def check_version_convention(response: httpx.Response, sent_version: str | None)
     """DEV-UPGRADES: before 2024-05-20 errors are HTTP 200 + success:false; from it, the category's status."""
     mode = version_mode(sent_version)
     body = body_of(response)
-    if response.status_code == 401 or not is_refusal(response) or not isinstance(body, dict):
+    # 401 comes from the gateway, and 409/422 are DEV-IDEMP's own statuses; neither follows the convention.
+    if response.status_code in {401, 409, 422} or not is_refusal(response) or not isinstance(body, dict):
         return []
     categories = set(categories_in(body))
     if mode == "legacy" and response.status_code != 200:
