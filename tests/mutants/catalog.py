@@ -302,6 +302,14 @@ def _invent_track_id(environ: WSGIEnvironment, answer: Answer) -> None:
         answer.set_header("Zuora-Track-Id", "invented-by-the-server")
 
 
+def _string_expires_in(environ: WSGIEnvironment, answer: Answer) -> None:
+    """The token answer says `"expires_in": "3600"`, as a hand-written mock that copies a header value might."""
+    body = answer.json()
+    if _path(environ) == "/oauth/token" and answer.code == 200 and isinstance(body, dict) and "expires_in" in body:
+        body["expires_in"] = str(body["expires_in"])
+        answer.set_json(body)
+
+
 def _set_filter(field: str, value: Any) -> Callable[[dict[str, Any]], None]:
     def edit(body: dict[str, Any]) -> None:
         for entry in body.get("billRunFilters") or []:
@@ -531,5 +539,13 @@ MUTANTS: tuple[Mutant, ...] = (
         {"samples.with-item"},
         ANY_EXECUTION | REFUSALS,
         _edit_every_answer(_wrong_content_type),
+    ),
+    _m(
+        "token-expires-in-string",
+        "the OAuth token answer carries expires_in as a JSON string",
+        {"auth.token-expires-in-number"},
+        set(),
+        _edit_every_answer(_string_expires_in),
+        "zuora-sdk leaves the client silently unauthenticated",
     ),
 )
