@@ -37,6 +37,7 @@ contract: $(STAMP) ## check the target (BASE_URL=..., default: the embedded refe
 test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mutant detection
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/unit tests/contract
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/mutants -n 2
+	env -u ZUORA_BASE_URL $(PY) -m pytest tests/sdk
 
 fuzz: $(STAMP) ## run only the schemathesis fuzz tests (FUZZ_EXAMPLES=, FUZZ_SEED=)
 	$(PY) -m pytest tests/contract -m fuzz --disable-recording
