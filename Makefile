@@ -39,8 +39,8 @@ test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mu
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/mutants -n 2
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/sdk
 
-fuzz: $(STAMP) ## run only the schemathesis fuzz tests (FUZZ_EXAMPLES=, FUZZ_SEED=)
-	$(PY) -m pytest tests/contract -m fuzz --disable-recording
+fuzz: $(STAMP) ## run only the schemathesis fuzz tests (FUZZ_EXAMPLES=300 by default here, FUZZ_SEED=, FUZZ_RATE=)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/contract -m fuzz -p no:randomly --disable-recording
 
 mock: $(STAMP) ## serve the reference mock on 127.0.0.1:$(PORT)
 	$(PY) -m zuora_mock --host 127.0.0.1 --port $(PORT)

@@ -85,6 +85,14 @@ class Provisioner:
 
     def create_schedule(self, items: int | None = None, first_run_in_days: int = 10) -> Schedule:
         """Create a schedule with chronological pending items on the configured account."""
+        body = self.schedule_body(items, first_run_in_days)
+        response = self.target.request("POST", SCHEDULES, json_body=body)
+        schedule = parse_schedule(self._checked(response, "creating an invoice schedule"))
+        self.created.append(schedule.id)
+        return schedule
+
+    def schedule_body(self, items: int | None = None, first_run_in_days: int = 10) -> dict[str, Any]:
+        """The create request the suite sends, shared with the fuzzer's stateful runs."""
         today = datetime.date.today()
         count = items or self.item_count
         body: dict[str, Any] = {
@@ -101,10 +109,7 @@ class Provisioner:
         }
         if self.target.settings.order_numbers:
             body["orders"] = list(self.target.settings.order_numbers)
-        response = self.target.request("POST", SCHEDULES, json_body=body)
-        schedule = parse_schedule(self._checked(response, "creating an invoice schedule"))
-        self.created.append(schedule.id)
-        return schedule
+        return body
 
     def get_schedule(self, key: str) -> Schedule:
         """Retrieve a schedule by ID or number."""

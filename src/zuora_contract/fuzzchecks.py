@@ -1,0 +1,171 @@
+"""Zuora's single-exchange rules as schemathesis checks: thin adapters over checks.py and billruns.py.
+
+Importing this module registers the checks (globally, as schemathesis requires), so the fuzz tests and
+`st run` with `SCHEMATHESIS_HOOKS=zuora_contract.fuzzchecks` judge every response by the same code the
+catalogue runner uses. Each adapter converts the response, calls the rule, and raises its failures.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+import httpx
+import schemathesis
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.specs.openapi.checks import negative_data_rejection
+
+from zuora_contract.billruns import check_bill_run_shape, check_filter_echo
+from zuora_contract.checks import (
+    check_error_envelope,
+    check_request_id,
+    check_track_id,
+    check_version_convention,
+    is_refusal,
+)
+from zuora_contract.failures import raise_all
+from zuora_contract.provision import Schedule
+from zuora_contract.spec import load_spec, schema_errors
+
+EXECUTE_PATH = "/v1/invoice-schedules/{scheduleKey}/execute"
+# Schedules the suite made, by ID and by number, so a check can tell which one a request named.
+KNOWN_SCHEDULES: dict[str, Schedule] = {}
+# httpx would decode these again; the schemathesis response already holds the decoded body.
+_TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+# The last conversion: every adapter judges the same response in turn.
+_CONVERTED: dict[str, tuple[Any, httpx.Response]] = {}
+
+
+def remember(schedule: Schedule) -> None:
+    """Register a schedule the suite made, so bill-run semantics can be judged for it."""
+    KNOWN_SCHEDULES[schedule.id] = schedule
+    KNOWN_SCHEDULES[schedule.number] = schedule
+
+
+def as_httpx(response: Any) -> httpx.Response:
+    """The schemathesis response as the httpx response the rule functions take (converted once per response)."""
+    cached = _CONVERTED.get("last")
+    if cached is not None and cached[0] is response:
+        return cached[1]
+    converted = _convert(response)
+    _CONVERTED["last"] = (response, converted)
+    return converted
+
+
+def _convert(response: Any) -> httpx.Response:
+    headers = [
+        (name, value)
+        for name, values in response.headers.items()
+        if name.lower() not in _TRANSFER_HEADERS
+        for value in values
+    ]
+    return httpx.Response(response.status_code, headers=headers, content=response.content)
+
+
+def sent_header(response: Any, name: str) -> str | None:
+    """A header as it was sent on the wire (after the transport added defaults), or None."""
+    value = response.request.headers.get(name)
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+@functools.cache
+def _track_id_rule() -> tuple[re.Pattern[str], int]:
+    schema = load_spec()["components"]["parameters"]["ZuoraTrackId"]["schema"]
+    return re.compile(schema["pattern"]), int(schema["maxLength"])
+
+
+def is_documented_track_id(value: str) -> bool:
+    """True when the value obeys the documented Zuora-Track-Id rule (the echo of others is undocumented)."""
+    pattern, max_length = _track_id_rule()
+    return len(value) <= max_length and pattern.fullmatch(value) is not None
+
+
+@schemathesis.check
+def zuora_request_id(ctx: Any, response: Any, case: Any) -> bool | None:
+    """OAS-FULL: every response carries a 36-character Zuora-Request-Id."""
+    raise_all(check_request_id(as_httpx(response)))
+    return None
+
+
+@schemathesis.check
+def zuora_track_id_echo(ctx: Any, response: Any, case: Any) -> bool | None:
+    """REF-HTML: a documented Zuora-Track-Id is echoed identically; none sent, none returned."""
+    sent = sent_header(response, "Zuora-Track-Id")
+    if sent is not None and not is_documented_track_id(sent):
+        return None
+    if sent == "":
+        # An empty header is dropped by some HTTP stacks on the way; Zuora documents no echo of it.
+        return None
+    raise_all(check_track_id(as_httpx(response), sent))
+    return None
+
+
+@schemathesis.check
+def zuora_error_envelope(ctx: Any, response: Any, case: Any) -> bool | None:
+    """OAS-OTC: a refusal under either convention carries the CommonResponse (or 500 ErrorResponse) body."""
+    converted = as_httpx(response)
+    if is_refusal(converted):
+        raise_all(check_error_envelope(converted))
+    return None
+
+
+@schemathesis.check
+def zuora_version_convention(ctx: Any, response: Any, case: Any) -> bool | None:
+    """DEV-UPGRADES: the error status follows the Zuora-Version that was sent (or the tenant default)."""
+    raise_all(check_version_convention(as_httpx(response), sent_header(response, "Zuora-Version")))
+    return None
+
+
+@schemathesis.check
+def zuora_bill_run_semantics(ctx: Any, response: Any, case: Any) -> bool | None:
+    """KC-EXEC-API: an executed bill run has the documented fields and its filter echoes the request."""
+    if case.path != EXECUTE_PATH or str(case.method).upper() != "POST":
+        return None
+    converted = as_httpx(response)
+    if converted.status_code != 200 or is_refusal(converted):
+        return None
+    body = converted.json()
+    failures = check_bill_run_shape(body)
+    schedule = KNOWN_SCHEDULES.get(str(case.path_parameters.get("scheduleKey")))
+    if schedule is not None:
+        sent = case.body if isinstance(case.body, dict) else {}
+        item = sent.get("scheduleItemId")
+        failures += check_filter_echo(body, schedule.id, schedule.account_id, item if isinstance(item, str) else None)
+    raise_all(failures)
+    return None
+
+
+def _null_read_as_absent(case: Any) -> bool:
+    """True when the body's only invalidity is optional properties sent as `null`.
+
+    Zuora documents nothing about `null` for an optional property; reading it as absent is a legitimate
+    answer (the reference mock's documented choice), so accepting it is not a missed rejection.
+    """
+    body, meta = case.body, case.meta
+    if not isinstance(body, dict) or None not in body.values() or meta is None:
+        return False
+    if any(meta.is_negative_at(location) for location in meta.components if location != ParameterLocation.BODY):
+        return False
+    reference = (
+        case.operation.definition.raw.get("requestBody", {})
+        .get("content", {})
+        .get("application/json", {})
+        .get("schema", {})
+        .get("$ref", "")
+    )
+    component = reference.rsplit("/", 1)[-1]
+    present = {key: value for key, value in body.items() if value is not None}
+    return bool(component) and not schema_errors(component, present)
+
+
+@schemathesis.check
+def zuora_negative_data_rejection(ctx: Any, response: Any, case: Any) -> bool | None:
+    """The built-in negative_data_rejection, accepting Zuora's legacy refusal (HTTP 200, success:false) too."""
+    try:
+        result: bool | None = negative_data_rejection(ctx, response, case)
+        return result
+    except AssertionError:
+        if is_refusal(as_httpx(response)) or _null_read_as_absent(case):
+            return None
+        raise
