@@ -51,9 +51,13 @@ def served(app: WSGIApplication) -> Iterator[str]:
 
 
 def run_suite(
-    url: str, report_dir: Path, extra: tuple[str, ...] = (), env: dict[str, str] | None = None
+    url: str,
+    report_dir: Path,
+    extra: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+    marker: str = "not fuzz",
 ) -> tuple[SuiteRun, dict[str, Any]]:
-    """Run `tests/contract` (no fuzzing) against `url` with the mock's demo credentials."""
+    """Run `tests/contract` selected by `marker` (default: no fuzzing) against `url` with demo credentials."""
     config = MockConfig()
     child = {key: value for key, value in os.environ.items() if not key.startswith(("ZUORA_", "STRICT"))}
     child.update(
@@ -65,7 +69,7 @@ def run_suite(
         ZUORA_WAIT_SECONDS="1.5",
     )
     child.update(env or {})
-    command = [sys.executable, "-m", "pytest", "tests/contract", "-m", "not fuzz", "-q", "-p", "no:cacheprovider"]
+    command = [sys.executable, "-m", "pytest", "tests/contract", "-m", marker, "-q", "-p", "no:cacheprovider"]
     completed = subprocess.run(
         [*command, *extra], cwd=ROOT, env=child, capture_output=True, text=True, timeout=SUITE_TIMEOUT, check=False
     )

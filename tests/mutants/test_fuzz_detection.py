@@ -1,0 +1,42 @@
+"""The fuzz tests alone catch the mutants they are meant for, and pass the reference mock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.mutants.catalog import MUTANTS, Mutant
+from tests.mutants.harness import SuiteRun, fresh_app, run_suite, served
+
+pytestmark = pytest.mark.slow
+
+# A small, fixed budget keeps each run within seconds; the mock is served on loopback, so no rate limit.
+FUZZ_ENV = {"FUZZ_EXAMPLES": "15", "FUZZ_RATE": "0", "FUZZ_SEED": ""}
+# The kinds of defect the issue asks the fuzzer to catch: 5xx on malformed input, a broken response
+# schema, a dropped Zuora-Track-Id echo.
+FUZZ_MUTANTS = ("server-error-on-bad-json", "lowercase-status", "iso-created-date", "drop-track-id")
+
+
+def _mutant(name: str) -> Mutant:
+    return next(mutant for mutant in MUTANTS if mutant.name == name)
+
+
+def _fuzz_failed(run: SuiteRun) -> set[str]:
+    return {rule for rule in run.failed() if rule.startswith("fuzz.")}
+
+
+def test_fuzz_reference_mock_is_conformant(tmp_path: Path) -> None:
+    """No false positives: the fuzz tests pass the reference mock served over HTTP."""
+    with served(fresh_app()) as url:
+        run, _ = run_suite(url, tmp_path, env=FUZZ_ENV, marker="fuzz")
+    assert run.verdict == "conformant", run.output
+    assert run.outcomes and all(rule.startswith("fuzz.") for rule in run.outcomes), run.outcomes
+
+
+@pytest.mark.parametrize("name", FUZZ_MUTANTS)
+def test_fuzz_mutant_is_caught(name: str, tmp_path: Path) -> None:
+    """The fuzz tests alone make the verdict nonconformant, with a fuzz rule failed."""
+    with served(_mutant(name).build(fresh_app())) as url:
+        run, _ = run_suite(url, tmp_path, env=FUZZ_ENV, marker="fuzz")
+    assert run.verdict == "nonconformant", f"{name} survived the fuzzer:\n{run.output}"
+    assert _fuzz_failed(run), f"no fuzz rule failed for {name}: {run.outcomes}"
