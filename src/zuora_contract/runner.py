@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
+from zuora_contract import ids
 from zuora_contract.billruns import check_bill_run_shape, check_filter_echo, check_success_status
 from zuora_contract.cases import Case
 from zuora_contract.checks import (
@@ -26,7 +27,17 @@ from zuora_contract.provision import Provisioner, Schedule
 from zuora_contract.states import Given, provision
 from zuora_contract.target import EXECUTE_PATH, Target, new_track_id
 
-AUTH_HEADERS = {"malformed": "Bearer", "wrong": f"Bearer {secrets.token_hex(16)}"}
+
+def _wrong_token() -> str:
+    return f"Bearer {ids.token_hex(16)}"
+
+
+def _malformed() -> str:
+    return "Bearer"
+
+
+# Authorization values of the auth cases; "wrong" is a fresh token that no tenant issued.
+AUTH_HEADERS: dict[str, Callable[[], str]] = {"malformed": _malformed, "wrong": _wrong_token}
 
 
 def _fill(value: Any, values: dict[str, str]) -> Any:
@@ -41,8 +52,10 @@ def _fill(value: Any, values: dict[str, str]) -> Any:
 
 
 def _key(spec: str, schedule: Schedule) -> str:
-    keys = {"id": schedule.id, "number": schedule.number, "unknown-id": secrets.token_hex(16)}
-    return keys.get(spec) or f"IS-9{secrets.randbelow(10**7):07d}"
+    if spec == "unknown-id":
+        return ids.unknown_id()
+    keys = {"id": schedule.id, "number": schedule.number}
+    return keys.get(spec) or f"IS-9{ids.randbelow(10**7):07d}"
 
 
 def send(case: Case, target: Target, given: Given) -> tuple[httpx.Response, str | None, str | None]:
@@ -54,7 +67,7 @@ def send(case: Case, target: Target, given: Given) -> tuple[httpx.Response, str 
         headers["Zuora-Track-Id"] = track_id
     auth = spec.get("auth", "default")
     if auth in AUTH_HEADERS:
-        headers["Authorization"] = AUTH_HEADERS[auth]
+        headers["Authorization"] = AUTH_HEADERS[auth]()
     version = spec.get("version", target.settings.version)
     content: bytes | None = None
     if "raw_body" in spec:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 
+from zuora_contract import ids
 from zuora_contract.failures import TargetError
 from zuora_contract.provision import Provisioner, Schedule
 
@@ -18,8 +18,8 @@ class Given:
 
 
 def unknown_id() -> str:
-    """A random 32-hex ID that no tenant has issued (collision chance is negligible)."""
-    return secrets.token_hex(16)
+    """A random 32-hex ID that no tenant has issued; from `ids`, so a replay asks for the same one."""
+    return ids.unknown_id()
 
 
 def _pending_schedule(provisioner: Provisioner) -> Given:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +11,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from zuora_contract import ids
 from zuora_contract.auth import BearerToken, OAuthClientCredentials
 from zuora_contract.embedded import EmbeddedMock, start_embedded_mock
 from zuora_contract.failures import ConfigError, TargetError
@@ -112,5 +112,5 @@ def open_target(settings: Settings) -> Target:
 
 
 def new_track_id() -> str:
-    """A fresh Zuora-Track-Id that is legal by the documented rule: ASCII, no colon, semicolon or quote."""
-    return f"contract-{uuid.uuid4().hex[:24]}"
+    """A fresh Zuora-Track-Id that is legal by the documented rule; from `ids`, so a replay repeats it."""
+    return ids.track_id()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
+from zuora_contract import ids
 from zuora_contract.billruns import check_bill_run_shape, check_success_status
 from zuora_contract.checks import body_of, is_refusal
 from zuora_contract.failures import ContractFailure, raise_all
@@ -83,7 +83,7 @@ def test_idempotency_same_key_replays_without_executing(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:
     """A repeated Idempotency-Key returns the first status and body, and executes nothing new."""
-    key = f"contract-{secrets.token_hex(12)}"
+    key = ids.idempotency_key()
     first = target.execute(schedule.id, {}, headers={"Idempotency-Key": key})
     raise_all(check_success_status(first))
     provisioner.wait_item_left_pending(schedule.id, schedule.pending()[0].id)
@@ -102,8 +102,8 @@ def test_idempotency_same_key_replays_without_executing(
 @pytest.mark.rule("idempotency.new-key-executes", level="must", source="DEV-IDEMP")
 def test_idempotency_different_key_executes_again(target: Target, schedule: Schedule) -> None:
     """A different Idempotency-Key is a new request: a new bill run for the next item."""
-    first = _execute_ok(target, schedule.id, {}, headers={"Idempotency-Key": f"contract-{secrets.token_hex(12)}"})
-    second = _execute_ok(target, schedule.id, {}, headers={"Idempotency-Key": f"contract-{secrets.token_hex(12)}"})
+    first = _execute_ok(target, schedule.id, {}, headers={"Idempotency-Key": ids.idempotency_key()})
+    second = _execute_ok(target, schedule.id, {}, headers={"Idempotency-Key": ids.idempotency_key()})
     if first["id"] == second["id"]:
         raise ContractFailure("a new key replayed the earlier bill run", repr(second["id"]), "a new bill run id")
 
@@ -113,7 +113,7 @@ def test_idempotency_replays_a_refusal_after_the_cause_is_gone(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:
     """The stored result is replayed 'whether the call succeeded or failed': a refusal stays a refusal."""
-    key = f"contract-{secrets.token_hex(12)}"
+    key = ids.idempotency_key()
     provisioner.pause(schedule.id)
     refused = target.execute(schedule.id, {}, headers={"Idempotency-Key": key})
     if not is_refusal(refused):
