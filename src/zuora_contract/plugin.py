@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import os
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,10 @@ import pytest
 from zuora_contract.divergences import Divergence, divergence_path, load_divergences, notices
 from zuora_contract.failures import ConfigError, TargetError
 from zuora_contract.provision import Provisioner, Schedule
+from zuora_contract.recording import Mode, cassette_mode, session_cassette
 from zuora_contract.results import EXIT_CODES, Outcome, Report, RuleResult, render_table
 from zuora_contract.settings import Settings, load_settings
-from zuora_contract.target import Target, open_target
+from zuora_contract.target import Target, open_replay_target, open_target
 
 TARGET_KEY = pytest.StashKey[Target]()
 REPORT_KEY = pytest.StashKey[Report]()
@@ -38,8 +40,10 @@ def rule_of(item: pytest.Item) -> tuple[str, str, str] | None:
     return str(marker.args[0]), str(marker.kwargs.get("level", "must")), str(marker.kwargs.get("source", ""))
 
 
-def _settings(config: pytest.Config) -> Settings:
-    settings = load_settings()
+def _settings(config: pytest.Config, mode: Mode) -> Settings:
+    # A replay talks to no target, so the live target's variables must neither apply nor be required.
+    live_only = {"ZUORA_BASE_URL", "ZUORA_CLIENT_ID", "ZUORA_CLIENT_SECRET", "ZUORA_BEARER_TOKEN"}
+    settings = load_settings({k: v for k, v in os.environ.items() if k not in live_only} if mode == "replay" else None)
     overrides: dict[str, Any] = {}
     # pytest owns --strict; we read it too, so `pytest --strict` also makes `should` rules binding.
     if config.getoption("strict", default=False):
@@ -58,14 +62,25 @@ def _stop(config: pytest.Config, message: str, code: int) -> None:
     pytest.exit(message, returncode=code)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In a replay, skip contract tests that are not recorded: there is no live target to send them to."""
+    if cassette_mode(config) != "replay":
+        return
+    unrecorded = pytest.mark.skip(reason="not recorded in cassettes (no pytest.mark.vcr); replay has no live target")
+    for item in items:
+        if rule_of(item) is not None and item.get_closest_marker("vcr") is None:
+            item.add_marker(unrecorded)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Open the target once, only when contract tests were collected, and stop early if it is unusable."""
     config = session.config
     if not any(rule_of(item) for item in session.items) or config.option.collectonly:
         return
+    mode = cassette_mode(config)
     try:
-        settings = _settings(config)
+        settings = _settings(config, mode)
     except ConfigError as error:
         _stop(config, f"configuration error: {error}", 4)
         return
@@ -73,9 +88,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     report = Report(settings.target_name or "", settings.base_url or "", "", settings.version, settings.strict)
     config.stash[REPORT_KEY] = report
     try:
-        target = open_target(settings)
+        target = open_replay_target(settings) if mode == "replay" else open_target(settings)
         config.stash[TARGET_KEY] = target
-        target.probe()
+        with session_cassette(mode, target):
+            target.probe()
     except (TargetError, ConfigError) as error:
         report.fatal = str(error)
         report.write_json(Path(settings.report_dir))
@@ -106,7 +122,8 @@ def provisioner(target: Target) -> Iterator[Provisioner]:
     """Test data made through Zuora's documented operations, cleaned up where Zuora allows."""
     provisioner = Provisioner(target)
     yield provisioner
-    provisioner.cleanup()
+    if not target.replaying:  # a replay made nothing; its deletions were never recorded
+        provisioner.cleanup()
 
 
 @pytest.fixture

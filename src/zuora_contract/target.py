@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,9 @@ from zuora_contract.failures import ConfigError, TargetError
 from zuora_contract.settings import Settings
 
 EXECUTE_PATH = "/v1/invoice-schedules/{scheduleKey}/execute"
+# Where a replayed run "sends" its requests: a reserved name that never resolves, so a request that no
+# cassette answers fails instead of reaching a network.
+REPLAY_BASE_URL = "http://replay.invalid"
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
@@ -36,6 +40,11 @@ class Target:
     def is_embedded(self) -> bool:
         """True when the run judges the reference mock the suite started itself."""
         return self.embedded is not None
+
+    @property
+    def replaying(self) -> bool:
+        """True when cassettes answer every request (`make replay`)."""
+        return self.base_url == REPLAY_BASE_URL
 
     def request(
         self,
@@ -109,6 +118,34 @@ def open_target(settings: Settings) -> Target:
         raise ConfigError("no credential for the target")
     client = httpx.Client(base_url=base_url, auth=auth, timeout=TIMEOUT, headers={"User-Agent": "zuora-contract/0.1"})
     return Target(settings.target_name or name, base_url, origin, client, settings, embedded)
+
+
+class _SerialTransport(httpx.HTTPTransport):
+    """Hands requests to VCR.py one at a time: its playback bookkeeping is not thread-safe."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Play one request while holding the lock (VCR.py patches the base class method)."""
+        with self._lock:
+            return super().handle_request(request)
+
+
+def open_replay_target(settings: Settings) -> Target:
+    """A target answered only by cassettes: no mock, no credentials (Authorization is never recorded)."""
+    settings = dataclasses.replace(
+        settings, base_url=REPLAY_BASE_URL, client_id=None, client_secret=None, bearer_token="replayed"
+    )
+    client = httpx.Client(
+        base_url=REPLAY_BASE_URL,
+        auth=BearerToken("replayed"),
+        timeout=TIMEOUT,
+        headers={"User-Agent": "zuora-contract/0.1"},
+        transport=_SerialTransport(),
+    )
+    return Target(settings.target_name or "replay", REPLAY_BASE_URL, "cassettes", client, settings)
 
 
 def new_track_id() -> str:

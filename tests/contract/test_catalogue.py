@@ -9,6 +9,9 @@ from zuora_contract.failures import ConfigError
 from zuora_contract.provision import Provisioner
 from zuora_contract.runner import run_case
 
+# Recorded with pytest-recording under cassettes/test_catalogue/ (make record), replayed by make replay.
+pytestmark = pytest.mark.vcr
+
 try:
     CASES = load_cases()
 except ConfigError as error:

@@ -15,6 +15,9 @@ from zuora_contract.target import Target, new_track_id
 
 SOURCE = "KC-EXEC-API"
 
+# Recorded with pytest-recording under cassettes/test_documented_samples/ (make record), replayed by make replay.
+pytestmark = pytest.mark.vcr
+
 
 def _retrieval_failures(provisioner: Provisioner, bill_run: dict[str, object]) -> list[ContractFailure]:
     """DEV-GETBR: the bill run is retrievable by its id and has the same number."""

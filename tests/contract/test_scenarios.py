@@ -14,6 +14,9 @@ from zuora_contract.failures import ContractFailure, raise_all
 from zuora_contract.provision import Provisioner, Schedule, wait_for
 from zuora_contract.target import Target
 
+# Recorded with pytest-recording under cassettes/test_scenarios/ (make record), replayed by make replay.
+pytestmark = pytest.mark.vcr
+
 SCHEDULE_STATUSES = ("Pending", "PartiallyProcessed", "FullyProcessed")
 
 
