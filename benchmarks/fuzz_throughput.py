@@ -71,6 +71,7 @@ def main() -> None:
                 "ZUORA_REPORT_DIR": reports,
                 "FUZZ_EXAMPLES": str(EXAMPLES),
                 "FUZZ_RATE": "0",
+                "FUZZ_MAX_REQUESTS": "0",
             }
             suite_command = [sys.executable, "-m", "pytest", "tests/contract/test_fuzz.py", "-m", "fuzz"]
             suite_command += ["-k", "test_fuzz_execute", "-q", "-p", "no:randomly", "--disable-recording"]

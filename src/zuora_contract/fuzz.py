@@ -59,11 +59,17 @@ class Budget:
     stateful_steps: int
     stateful_schedules: int
     sequence_examples: int
+    max_requests: int
+
+    @property
+    def sequence_schedules(self) -> int:
+        """Two per sequence walk, plus one replay of both chains when Hypothesis confirms a failure."""
+        return 2 * self.sequence_examples + 2
 
     @property
     def max_schedules(self) -> int:
-        """The most schedules one fuzz run may create: the pool, the state machine's, two per sequence walk."""
-        return self.pool_size + self.stateful_schedules + 2 * self.sequence_examples
+        """The most schedules one fuzz run may create: the pool, the state machine's, the sequence walks'."""
+        return self.pool_size + self.stateful_schedules + self.sequence_schedules
 
     def describe_seed(self) -> str:
         """How to reproduce the run's generation."""
@@ -99,6 +105,9 @@ def budget_from_env(embedded: bool, environ: Mapping[str, str] | None = None) ->
         stateful_steps=10 if embedded else 6,
         stateful_schedules=2 * stateful if embedded else 2,
         sequence_examples=max(3, examples // 25) if embedded else 1,
+        # Generated requests (stateless and state machine) a run may send; 0 means no cap. The coverage
+        # phase's case count does not depend on max examples, so a sandbox run needs a cap of its own.
+        max_requests=int(_number(env, "FUZZ_MAX_REQUESTS", 0 if embedded else 150)),
     )
 
 
@@ -140,19 +149,28 @@ class SchedulePool:
         self.budget = budget
         self.schedules: list[Schedule] = []
         self.created = 0
+        # Each consumer has its own share of the bound, so no test can use up another's.
+        self.shares = Counter(
+            pool=budget.pool_size, stateful=budget.stateful_schedules, sequence=budget.sequence_schedules
+        )
 
     def fill(self) -> None:
         """Create the pool (bounded by the budget) and register every schedule with the checks."""
         while len(self.schedules) < self.budget.pool_size:
-            self.count_create()
+            self.count_create("pool")
             schedule = self.provisioner.create_schedule(items=self.budget.pool_items)
             self.schedules.append(schedule)
             fuzzchecks.remember(schedule)
 
-    def count_create(self) -> None:
-        """Count one create, refusing to go past the run's bound."""
-        if self.created >= self.budget.max_schedules:
+    def can_create(self, consumer: str) -> bool:
+        """True while the consumer's share of the schedule bound is not used up."""
+        return self.shares[consumer] > 0
+
+    def count_create(self, consumer: str) -> None:
+        """Count one create against the consumer's share, refusing to go past it."""
+        if not self.can_create(consumer):
             raise TargetError(f"the fuzz run would create more than {self.budget.max_schedules} schedules")
+        self.shares[consumer] -= 1
         self.created += 1
 
     def pin(self, case: Any, index: int) -> None:
@@ -182,6 +200,10 @@ class FuzzTransport:
         self.budget = budget
         self.sent: Counter[str] = Counter()
         self._next_at = 0.0
+
+    def exhausted(self) -> bool:
+        """True once the run's cap on generated requests is reached (never when there is no cap)."""
+        return 0 < self.budget.max_requests <= sum(self.sent.values())
 
     def _pace(self) -> None:
         if self.budget.rate <= 0:

@@ -39,7 +39,7 @@ def _step(fuzzer: Fuzzer, schema: Any, operation_id: str, key: str | None, body:
 
 
 def _create(fuzzer: Fuzzer, schema: Any) -> Schedule:
-    fuzzer.pool.count_create()
+    fuzzer.pool.count_create("sequence")
     body = fuzzer.pool.provisioner.schedule_body(items=3)
     response = _step(fuzzer, schema, "POST_CreateInvoiceSchedule", None, body)
     raise_all([] if response.status_code == 200 and not is_refusal(response) else check_success_status(response))

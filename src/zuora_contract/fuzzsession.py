@@ -68,6 +68,9 @@ class Fuzzer:
 
     def run(self, case: Any) -> None:
         """One generated case: pin it to real data, send it through the suite's client, judge it."""
+        if self.transport.exhausted():
+            self.modes["not sent (request cap)"] += 1
+            return
         if not self.pool.schedules:
             self.pool.fill()
         self.pool.pin(case, self._index)
@@ -79,10 +82,12 @@ class Fuzzer:
 
     def stateful_step(self, case: Any) -> Response:
         """One stateful step; a create sends the suite's own body so every scenario starts from a real schedule."""
+        if self.transport.exhausted():
+            hypothesis.reject()  # the run's request cap is reached
         if _operation_id(case) == CREATE:
-            if self.pool.created >= self.budget.max_schedules:
-                hypothesis.reject()  # the run's schedule bound is reached: this scenario cannot start
-            self.pool.count_create()
+            if not self.pool.can_create("stateful"):
+                hypothesis.reject()  # the state machine's share of the schedule bound is used up
+            self.pool.count_create("stateful")
             case.body = self.pool.provisioner.schedule_body(items=3)
         else:
             # Keep the key the link supplied; name one of that schedule's real items where the body names one.
@@ -159,7 +164,8 @@ class Fuzzer:
         lines = [
             f"fuzz: {self.total} generated cases sent in {elapsed:.1f}s ({modes['positive']} positive, "
             f"{modes['negative']} negative, {modes['stateful']} state-machine steps, {modes['sequence']} drawn "
-            f"sequence executes); seed: {self.budget.describe_seed()}",
+            f"sequence executes; {modes['not sent (request cap)']} not sent: request cap "
+            f"{self.budget.max_requests or 'none'}); seed: {self.budget.describe_seed()}",
             f"fuzz: max examples per operation {self.budget.max_examples}; schedules created "
             f"{self.pool.created} (bound {self.budget.max_schedules}); rate limit "
             f"{f'{self.budget.rate}/s' if self.budget.rate else 'none'}",

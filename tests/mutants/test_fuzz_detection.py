@@ -10,8 +10,8 @@ from tests.mutants.harness import SuiteRun, fresh_app, run_suite, served
 
 pytestmark = pytest.mark.slow
 
-# A small, fixed budget keeps each run within seconds; the mock is served on loopback, so no rate limit.
-FUZZ_ENV = {"FUZZ_EXAMPLES": "15", "FUZZ_RATE": "0", "FUZZ_SEED": ""}
+# A small, fixed budget keeps each run within seconds; the mock is served on loopback: no rate limit or cap.
+FUZZ_ENV = {"FUZZ_EXAMPLES": "15", "FUZZ_RATE": "0", "FUZZ_MAX_REQUESTS": "0", "FUZZ_SEED": ""}
 # The kinds of defect the issue asks the fuzzer to catch: 5xx on malformed input, a broken response
 # schema, a dropped Zuora-Track-Id echo.
 FUZZ_MUTANTS = ("server-error-on-bad-json", "lowercase-status", "iso-created-date", "drop-track-id")
