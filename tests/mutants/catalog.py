@@ -10,23 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 from wsgiref.types import WSGIApplication, WSGIEnvironment
 
+from tests.documented import RESPONSE_WITH_ITEM
 from tests.mutants.wsgi import Answer, Wrapper, call, read_body, replace_body
 
 EXECUTE = re.compile(r"^/v1/invoice-schedules/([^/]+)/execute$")
-SAMPLE_WITH_ITEM: dict[str, Any] = {
-    "id": "8a90876c8459e39601845a6c789e191b", "autoEmail": False, "autoPost": False, "autoRenewal": False,
-    "billCycleDay": None, "billRunNumber": "BR-00170238", "invoiceDate": "2022-12-03",
-    "noEmailForZeroAmountInvoice": False, "status": "Pending", "targetDate": "2022-12-03", "targetDateOffset": None,
-    "invoiceDateOffset": None, "scheduledExecutionTime": None, "createdById": "2c92c8fb7d6be66a017d6ecf94614438",
-    "createdDate": "2022-11-08 17:26:09", "updatedById": "2c92c8fb7d6be66a017d6ecf94614438",
-    "updatedDate": "2022-11-08 17:26:09", "batches": None, "chargeTypeToExclude": ["Usage"],
-    "billRunFilters": [{
-        "filterType": "InvoiceSchedule", "accountId": "8a90c1d47f07e24b017f0811c06a0b8b", "subscriptionId": None,
-        "invoiceScheduleId": "e717da75dae645bdb63723d364e8547d",
-        "invoiceScheduleItemId": "8a90f5088459f34f01845a62a33b1787",
-    }],
-    "schedule": None, "success": True,
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -79,7 +66,7 @@ def _verbatim_sample(app: WSGIApplication) -> WSGIApplication:
         if not _executes(environ):
             return None
         headers = [("Content-Type", "application/json"), ("Zuora-Request-Id", "0" * 8 + "-0000-4000-8000-" + "0" * 12)]
-        return Answer("200 OK", headers, json.dumps(SAMPLE_WITH_ITEM).encode())
+        return Answer("200 OK", headers, json.dumps(RESPONSE_WITH_ITEM).encode())
 
     return Wrapper(app, before=before)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.documented import RESPONSE_WITHOUT_ITEM
 
 from zuora_contract.billruns import check_bill_run_shape, check_filter_echo, check_success_status
 from zuora_contract.checks import (
@@ -19,18 +20,7 @@ from zuora_contract.checks import (
 from zuora_contract.conventions import category_of, version_mode
 
 REQUEST_ID = "d7479cf6-b410-4630-b841-268ccd48f0d2"
-SAMPLE: dict[str, Any] = {
-    "id": "8a90f5088459f34f01845a6e352f1983", "autoEmail": False, "autoPost": False, "autoRenewal": False,
-    "billCycleDay": None, "billRunNumber": "BR-00170241", "invoiceDate": "2022-12-08",
-    "noEmailForZeroAmountInvoice": False, "status": "Pending", "targetDate": "2022-12-08", "targetDateOffset": None,
-    "invoiceDateOffset": None, "scheduledExecutionTime": None, "createdById": "2c92c8fb7d6be66a017d6ecf94614438",
-    "createdDate": "2022-11-08 17:28:02", "updatedById": "2c92c8fb7d6be66a017d6ecf94614438",
-    "updatedDate": "2022-11-08 17:28:02", "batches": None, "chargeTypeToExclude": ["Usage"],
-    "billRunFilters": [{"filterType": "InvoiceSchedule", "accountId": "8a90c1d47f07e24b017f0811c06a0b8b",
-                        "subscriptionId": None, "invoiceScheduleId": "e717da75dae645bdb63723d364e8547d",
-                        "invoiceScheduleItemId": None}],
-    "schedule": None, "success": True,
-}  # fmt: skip
+SAMPLE = RESPONSE_WITHOUT_ITEM
 ERROR = {"success": False, "processId": "738CBB9234B47A47", "requestId": REQUEST_ID,
          "reasons": [{"code": "50000040", "message": "not found"}]}  # fmt: skip
 
