@@ -58,12 +58,18 @@ def parse_schedule(body: Any) -> Schedule:
         raise TargetError(f"invoice schedule response lacks a field the suite needs: {error}") from None
 
 
-def wait_for(probe: Callable[[], T], done: Callable[[T], bool], timeout: float = 15.0, interval: float = 0.1) -> T:
+def wait_for(
+    probe: Callable[[], T],
+    done: Callable[[T], bool],
+    timeout: float = 15.0,
+    interval: float = 0.1,
+    pause: Callable[[float], None] = time.sleep,
+) -> T:
     """Poll until `done`, within a bounded time, since billing documents are generated asynchronously."""
     deadline = time.monotonic() + timeout
     value = probe()
     while not done(value) and time.monotonic() < deadline:
-        time.sleep(interval)
+        pause(interval)
         interval = min(interval * 1.5, 2.0)
         value = probe()
     return value
@@ -127,10 +133,15 @@ class Provisioner:
         """Retrieve a bill run by the ID execute returned."""
         return self.target.request("GET", f"/v1/bill-runs/{bill_run_id}")
 
+    def wait_schedule(self, schedule_id: str, done: Callable[[Schedule], bool]) -> Schedule:
+        """Poll a schedule within ZUORA_WAIT_SECONDS; a replay answers from cassettes, so it need not sleep."""
+        pause: Callable[[float], None] = (lambda _: None) if self.target.replaying else time.sleep
+        timeout = self.target.settings.wait_seconds
+        return wait_for(lambda: self.get_schedule(schedule_id), done, timeout, pause=pause)
+
     def wait_item_left_pending(self, schedule_id: str, item_id: str) -> Schedule:
         """Wait until the item is no longer Pending (Executing or Processed), within a bounded time."""
-        timeout = self.target.settings.wait_seconds
-        return wait_for(lambda: self.get_schedule(schedule_id), lambda s: s.item(item_id).status != "Pending", timeout)
+        return self.wait_schedule(schedule_id, lambda s: s.item(item_id).status != "Pending")
 
     def cleanup(self) -> None:
         """Delete the schedules this run made where Zuora allows it (only Pending ones); never fail the run."""
