@@ -83,6 +83,11 @@ class Provisioner:
         self.item_count = item_count
         self.created: list[str] = []
 
+    def _pause(self, seconds: float) -> None:
+        """Sleep between polls, except in a replay, which answers from cassettes at once."""
+        if not self.target.replaying:
+            time.sleep(seconds)
+
     def _checked(self, response: httpx.Response, what: str) -> Any:
         body = body_of(response)
         if is_refusal(response) or response.status_code != 200 or not isinstance(body, dict):
@@ -130,14 +135,18 @@ class Provisioner:
         return parse_schedule(self._checked(self.target.request("PUT", f"{SCHEDULES}/{key}/resume"), "resuming"))
 
     def get_bill_run(self, bill_run_id: str) -> httpx.Response:
-        """Retrieve a bill run by the ID execute returned."""
-        return self.target.request("GET", f"/v1/bill-runs/{bill_run_id}")
+        """Retrieve a bill run by the ID execute returned, allowing a bounded wait for it to become visible."""
+        return wait_for(
+            lambda: self.target.request("GET", f"/v1/bill-runs/{bill_run_id}"),
+            lambda response: response.status_code == 200 and not is_refusal(response),
+            self.target.settings.wait_seconds,
+            pause=self._pause,
+        )
 
     def wait_schedule(self, schedule_id: str, done: Callable[[Schedule], bool]) -> Schedule:
         """Poll a schedule within ZUORA_WAIT_SECONDS; a replay answers from cassettes, so it need not sleep."""
-        pause: Callable[[float], None] = (lambda _: None) if self.target.replaying else time.sleep
         timeout = self.target.settings.wait_seconds
-        return wait_for(lambda: self.get_schedule(schedule_id), done, timeout, pause=pause)
+        return wait_for(lambda: self.get_schedule(schedule_id), done, timeout, pause=self._pause)
 
     def wait_item_left_pending(self, schedule_id: str, item_id: str) -> Schedule:
         """Wait until the item is no longer Pending (Executing or Processed), within a bounded time."""
