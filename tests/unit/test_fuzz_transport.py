@@ -1,0 +1,60 @@
+"""The fuzz transport is polite to a sandbox: it honours Retry-After once on a 429 and caps its requests."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any, ClassVar
+
+import httpx
+import pytest
+
+from zuora_contract.fuzz import Budget, FuzzTransport
+from zuora_contract.settings import Settings
+from zuora_mock.app import create_app
+from zuora_mock.config import MockConfig
+from zuora_mock.server import serve
+
+
+class _Case:
+    """The slice of a schemathesis case the transport reads."""
+
+    headers: ClassVar[dict[str, str]] = {}
+    operation = SimpleNamespace(label="GET /v1/bill-runs/{billRunId}")
+
+    def as_transport_kwargs(self, base_url: str) -> dict[str, Any]:
+        return {"method": "GET", "url": f"{base_url}/v1/bill-runs/{'0' * 32}", "headers": {}}
+
+
+def _budget(max_requests: int = 0) -> Budget:
+    return Budget(5, None, 0.0, 1, 3, 1, 1, 1, 1, max_requests)
+
+
+@pytest.fixture
+def saturated() -> Iterator[str]:
+    """A mock whose concurrency limit is zero, so every /v1 request gets 429 with Retry-After: 1."""
+    with serve(create_app(MockConfig(concurrency_limit=0))) as server:
+        yield server.url
+
+
+def test_fuzz_transport_retries_once_after_retry_after(saturated: str) -> None:
+    """A 429 is retried exactly once, after waiting the Retry-After seconds."""
+    with httpx.Client(base_url=saturated, headers={"Authorization": "Bearer unused"}) as client:
+        target = SimpleNamespace(base_url=saturated, client=client, settings=Settings())
+        transport = FuzzTransport(target, _budget())  # type: ignore[arg-type]
+        started = time.monotonic()
+        response = transport.send(_Case())
+    assert response.status_code == 429
+    assert sum(transport.sent.values()) == 2
+    assert time.monotonic() - started >= 0.9
+
+
+def test_fuzz_transport_reports_its_cap() -> None:
+    """The cap on generated requests is reached exactly at max_requests; zero means no cap."""
+    transport = FuzzTransport(SimpleNamespace(), _budget(max_requests=2))  # type: ignore[arg-type]
+    transport.sent["x"] = 1
+    assert not transport.exhausted()
+    transport.sent["x"] = 2
+    assert transport.exhausted()
+    assert not FuzzTransport(SimpleNamespace(), _budget()).exhausted()  # type: ignore[arg-type]
