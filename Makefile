@@ -43,7 +43,7 @@ test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mu
 fuzz: $(STAMP) ## run only the schemathesis fuzz tests (FUZZ_EXAMPLES=300 by default here, FUZZ_SEED=, FUZZ_RATE=)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/contract -m fuzz -p no:randomly --disable-recording
 
-mock: $(STAMP) ## serve the reference mock on 127.0.0.1:$(PORT)
+mock: $(STAMP) ## serve the reference mock on 127.0.0.1 (PORT=8080 by default)
 	$(PY) -m zuora_mock --host 127.0.0.1 --port $(PORT)
 
 record: $(STAMP) ## re-record cassettes against the target (BASE_URL=..., default: the embedded mock) into cassettes/
@@ -61,7 +61,7 @@ lint: $(STAMP) ## ruff check and format check
 typecheck: $(STAMP) ## mypy --strict on src/
 	$(PY) -m mypy
 
-check: lint typecheck test ## everything CI runs
+check: lint typecheck test ## lint, types and every test: what CI runs
 
 clean: ## remove the virtualenv and generated reports
 	rm -rf $(VENV) reports
