@@ -8,11 +8,12 @@ from typing import Any
 import httpx
 
 from zuora_contract import ids
-from zuora_contract.billruns import check_bill_run_shape, check_filter_echo, check_success_status
+from zuora_contract.billruns import TYPES_ONLY, check_bill_run_shape, check_filter_echo, check_success_status
 from zuora_contract.cases import Case
 from zuora_contract.checks import (
     Failures,
     body_of,
+    categories_in,
     check_error_envelope,
     check_json_content_type,
     check_not_server_error,
@@ -22,7 +23,7 @@ from zuora_contract.checks import (
     check_version_convention,
     is_refusal,
 )
-from zuora_contract.failures import ContractFailure, raise_all
+from zuora_contract.failures import ContractFailure, TargetError, raise_all
 from zuora_contract.provision import Provisioner, Schedule
 from zuora_contract.states import Given, provision
 from zuora_contract.target import EXECUTE_PATH, Target, new_track_id
@@ -90,12 +91,15 @@ def judge(case: Case, response: httpx.Response, given: Given, sent_version: str 
     """Apply the case's expectation to one response."""
     expect = case.expect
     outcome = expect["outcome"]
+    if outcome != "unauthorized":
+        _require_judgeable(response)
     if outcome == "bill-run":
         failures = check_success_status(response)
         if failures:
             return failures
         body = response.json()
-        failures = check_bill_run_shape(body)
+        # The sample rules require every sample field; here a missing null field is not this case's subject.
+        failures = check_bill_run_shape(body, TYPES_ONLY)
         if "echo_item" in expect:
             echo = expect["echo_item"]
             item = given.values[echo] if isinstance(echo, str) else None
@@ -115,6 +119,22 @@ def judge(case: Case, response: httpx.Response, given: Given, sent_version: str 
     if expect.get("categories"):
         failures += check_refusal_category(response, frozenset(expect["categories"]))
     return failures
+
+
+# Answers that say nothing about the rule under test: auth lost mid-run, permission, lock contention,
+# an idempotency clash, a rate limit, or a gateway that is temporarily down (DEV-ERRHANDLING: retryable).
+UNJUDGEABLE_STATUSES = {401: "11", 403: "10", 409: "50", 422: "", 429: "70", 502: "", 503: "", 504: ""}
+
+
+def _require_judgeable(response: httpx.Response) -> None:
+    """Report `error`, not a verdict, when the answer is about something other than the case's rule."""
+    categories = set(categories_in(body_of(response))) if is_refusal(response) else set()
+    blocking = {category for category in UNJUDGEABLE_STATUSES.values() if category} & categories
+    if response.status_code in UNJUDGEABLE_STATUSES or blocking:
+        raise TargetError(
+            f"the target answered HTTP {response.status_code} (categories {sorted(categories)}), which does not "
+            "exercise this rule; rerun when the target is not rate-limited or locked"
+        )
 
 
 def _not_refused(response: httpx.Response) -> ContractFailure:
