@@ -56,6 +56,19 @@ def check_bill_run_shape(body: Any, component: str = DOCUMENTED_COMPONENT) -> Fa
     ]
 
 
+def check_retrieved(response: httpx.Response, created: Any) -> Failures:
+    """DEV-GETBR: `GET /v1/bill-runs/{id}` returns the bill run execute created: same id and number."""
+    body = body_of(response)
+    if response.status_code != 200 or not isinstance(body, dict) or body.get("success") is False:
+        received = f"HTTP {response.status_code}: {str(body)[:200]}"
+        return [ContractFailure("bill run not retrievable by its id", received, "HTTP 200 and the bill run")]
+    expected = (created.get("id"), created.get("billRunNumber"))
+    if (body.get("id"), body.get("billRunNumber")) != expected:
+        received = f"{body.get('id')!r} {body.get('billRunNumber')!r}"
+        return [ContractFailure("retrieved another bill run", received, f"{expected[0]!r} {expected[1]!r}")]
+    return []
+
+
 def invoice_schedule_filter(body: Any) -> dict[str, Any] | None:
     """The `InvoiceSchedule` entry of billRunFilters, if there is exactly one object of that type."""
     filters = body.get("billRunFilters") if isinstance(body, dict) else None

@@ -148,6 +148,10 @@ class Provisioner:
         timeout = self.target.settings.wait_seconds
         return wait_for(lambda: self.get_schedule(schedule_id), done, timeout, pause=self._pause)
 
+    def wait_item_processed(self, schedule_id: str, item_id: str) -> Schedule:
+        """Wait until the item is Processed (KC-ITEM: Executing turns Processed asynchronously)."""
+        return self.wait_schedule(schedule_id, lambda s: s.item(item_id).status == "Processed")
+
     def wait_item_left_pending(self, schedule_id: str, item_id: str) -> Schedule:
         """Wait until the item is no longer Pending (Executing or Processed), within a bounded time."""
         return self.wait_schedule(schedule_id, lambda s: s.item(item_id).status != "Pending")

@@ -49,7 +49,7 @@ def _first_item_executed(provisioner: Provisioner) -> Given:
     if response.status_code != 200 or response.json().get("success") is False:
         raise TargetError(f"executing the first item to prepare the case failed (HTTP {response.status_code})")
     # KC-ITEM: Executing turns Processed asynchronously; wait, so no later status change looks like a side effect.
-    schedule = provisioner.wait_schedule(schedule.id, lambda s: s.item(first.id).status == "Processed")
+    schedule = provisioner.wait_item_processed(schedule.id, first.id)
     if schedule.item(first.id).status != "Processed":
         status = schedule.item(first.id).status
         raise TargetError(f"the first item is still {status} after ZUORA_WAIT_SECONDS, so the case cannot be prepared")

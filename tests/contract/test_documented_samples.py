@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from zuora_contract.billruns import check_bill_run_shape, check_filter_echo, check_success_status
-from zuora_contract.checks import body_of, check_json_content_type, check_request_id, check_track_id
+from zuora_contract.billruns import check_bill_run_shape, check_filter_echo, check_retrieved, check_success_status
+from zuora_contract.checks import check_json_content_type, check_request_id, check_track_id
 from zuora_contract.failures import ContractFailure, raise_all
 from zuora_contract.provision import Provisioner, Schedule
 from zuora_contract.target import Target, new_track_id
@@ -17,18 +17,6 @@ SOURCE = "KC-EXEC-API"
 
 # Recorded with pytest-recording under cassettes/test_documented_samples/ (make record), replayed by make replay.
 pytestmark = pytest.mark.vcr
-
-
-def _retrieval_failures(provisioner: Provisioner, bill_run: dict[str, object]) -> list[ContractFailure]:
-    """DEV-GETBR: the bill run is retrievable by its id and has the same number."""
-    response = provisioner.get_bill_run(str(bill_run["id"]))
-    body = body_of(response)
-    if response.status_code != 200 or not isinstance(body, dict) or body.get("success") is False:
-        return [ContractFailure("bill run not retrievable by its id", f"HTTP {response.status_code}", "HTTP 200")]
-    if body.get("billRunNumber") != bill_run["billRunNumber"]:
-        received = repr(body.get("billRunNumber"))
-        return [ContractFailure("retrieved bill run has another number", received, repr(bill_run["billRunNumber"]))]
-    return []
 
 
 def _left_pending(provisioner: Provisioner, schedule: Schedule, item_id: str) -> list[ContractFailure]:
@@ -54,7 +42,7 @@ def test_sample_with_item_executes_the_named_earliest_item(
     failures += check_filter_echo(body, schedule.id, schedule.account_id, earliest.id)
     failures += check_request_id(response) + check_track_id(response, track_id) + check_json_content_type(response)
     failures += _left_pending(provisioner, schedule, earliest.id)
-    failures += _retrieval_failures(provisioner, body)
+    failures += check_retrieved(provisioner.get_bill_run(str(body["id"])), body)
     raise_all(failures)
 
 
@@ -74,5 +62,5 @@ def test_sample_without_item_executes_the_next_pending_item(
     still_pending = {item.id for item in provisioner.get_schedule(schedule.id).items if item.status == "Pending"}
     if not {item.id for item in later} <= still_pending:
         failures.append(ContractFailure("a later item was executed instead of the next", "", "only the earliest"))
-    failures += _retrieval_failures(provisioner, body)
+    failures += check_retrieved(provisioner.get_bill_run(str(body["id"])), body)
     raise_all(failures)

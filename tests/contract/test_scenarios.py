@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from zuora_contract import ids
-from zuora_contract.billruns import TYPES_ONLY, check_bill_run_shape, check_success_status
+from zuora_contract.billruns import TYPES_ONLY, check_bill_run_shape, check_retrieved, check_success_status
 from zuora_contract.checks import body_of, is_refusal
 from zuora_contract.failures import ContractFailure, TargetError, raise_all
 from zuora_contract.provision import Provisioner, Schedule
@@ -29,7 +29,7 @@ def _execute_ok(target: Target, key: str, body: dict[str, str], **kwargs: object
 
 def _processed(provisioner: Provisioner, schedule_id: str, item_id: str) -> Schedule:
     """The schedule once the item is Processed (KC-STATUS counts processed items, not executing ones)."""
-    after = provisioner.wait_schedule(schedule_id, lambda s: s.item(item_id).status == "Processed")
+    after = provisioner.wait_item_processed(schedule_id, item_id)
     status = after.item(item_id).status
     if status == "Pending":
         raise ContractFailure("an executed item stayed Pending", "Pending", "Executing, then Processed")
@@ -85,13 +85,7 @@ def test_billrun_each_execution_creates_a_new_bill_run(
 def test_billrun_is_retrievable_by_its_id(target: Target, provisioner: Provisioner, schedule: Schedule) -> None:
     """`GET /v1/bill-runs/{id}` returns the executed bill run with the same number."""
     created = _execute_ok(target, schedule.id, {"scheduleItemId": schedule.pending()[0].id})
-    response = provisioner.get_bill_run(str(created["id"]))
-    body = body_of(response)
-    if response.status_code != 200 or is_refusal(response) or not isinstance(body, dict):
-        raise ContractFailure("bill run not retrievable", f"HTTP {response.status_code}: {str(body)[:200]}", "200")
-    if body.get("id") != created["id"] or body.get("billRunNumber") != created["billRunNumber"]:
-        received = f"{body.get('id')!r} {body.get('billRunNumber')!r}"
-        raise ContractFailure("retrieved another bill run", received, f"{created['id']!r} {created['billRunNumber']!r}")
+    raise_all(check_retrieved(provisioner.get_bill_run(str(created["id"])), created))
 
 
 def _statuses(provisioner: Provisioner, schedule: Schedule) -> dict[str, str]:
