@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import re
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +11,9 @@ from decimal import Decimal
 from typing import Any, TypeVar
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+from tests.mutants.wsgi import read_body
+
+from zuora_contract.provision import wait_for
 from zuora_mock.config import MockConfig
 
 CONFIG = MockConfig(processing_delay=0.05)
@@ -49,9 +50,7 @@ class Recorder:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
+        body = read_body(environ)
         headers = {
             name[5:].replace("_", "-").lower(): str(value) for name, value in environ.items() if name[:5] == "HTTP_"
         }
@@ -75,12 +74,7 @@ class Recorder:
 
 def wait_until(fetch: Callable[[], T], done: Callable[[T], bool], timeout: float = WAIT_SECONDS) -> T:
     """Poll as an SDK user would for asynchronous bill-run processing; return the last value seen."""
-    deadline = time.monotonic() + timeout
-    value = fetch()
-    while not done(value) and time.monotonic() < deadline:
-        time.sleep(0.05)
-        value = fetch()
-    return value
+    return wait_for(fetch, done, timeout, interval=0.05)
 
 
 def decimal_of(value: Any) -> Decimal:
