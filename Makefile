@@ -17,7 +17,7 @@ export STRICT
 export FUZZ_EXAMPLES
 export FUZZ_SEED
 
-.PHONY: help install contract test fuzz mock record replay bench lint typecheck check clean
+.PHONY: help install prism contract test fuzz mock record replay bench lint typecheck check clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,13 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP) ## create or reuse .venv with everything installed
+
+PRISM := interop/prism/node_modules/.bin/prism
+$(PRISM): interop/prism/package-lock.json
+	npm ci --prefix interop/prism --no-audit --no-fund --loglevel=error
+
+prism: ## install the lock-pinned Stoplight Prism into interop/prism (skipped with a reason without npm)
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(PRISM); else echo "skip: npm not found, Prism not installed"; fi
 
 contract: $(STAMP) ## check the target (BASE_URL=..., default: the embedded reference mock)
 	$(PY) -m pytest tests/contract -p no:randomly --junitxml=reports/junit.xml -o junit_family=xunit2 --disable-recording
