@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from zuora_contract.failures import TargetError
+from zuora_contract.retry import MAX_ATTEMPTS, RATE_LIMITED, TRANSIENT_STATUSES, RetryBudget, delay
 
 # Re-fetch this long before the token's stated expiry, so no request races the deadline.
 EXPIRY_MARGIN_SECONDS = 60.0
@@ -32,8 +33,10 @@ class OAuthClientCredentials(httpx.Auth):
 
     requires_response_body = True
 
-    def __init__(self, token_url: str, client_id: str, client_secret: str) -> None:
+    def __init__(self, token_url: str, client_id: str, client_secret: str, retries: RetryBudget | None = None) -> None:
         self._token_url = token_url
+        # The token request is harmless to repeat, so a 429/502/503/504 is retried within the run's budget.
+        self._retries = retries or RetryBudget(0.0)
         self._client_id = client_id
         self._client_secret = client_secret
         self._lock = threading.Lock()
@@ -61,6 +64,21 @@ class OAuthClientCredentials(httpx.Auth):
             self.fetches += 1
         return token
 
+    def _fetch(self) -> Generator[httpx.Request, httpx.Response, str]:
+        """Request a token, waiting out transient answers within the retry budget."""
+        for attempt in range(MAX_ATTEMPTS):
+            response = yield self._token_request()
+            if response.status_code not in TRANSIENT_STATUSES:
+                break
+            wait = delay(attempt, response)
+            if attempt + 1 == MAX_ATTEMPTS or not self._retries.take(wait):
+                raise TargetError(
+                    f"{RATE_LIMITED}: the OAuth token request to {self._token_url} still got "
+                    f"HTTP {response.status_code} after {attempt + 1} attempts"
+                )
+            time.sleep(wait)
+        return self._accept(response)
+
     def _current(self) -> str | None:
         with self._lock:
             return self._token if self._token and time.monotonic() < self._expires_at else None
@@ -72,10 +90,10 @@ class OAuthClientCredentials(httpx.Auth):
             return
         token = self._current()
         if token is None:
-            token = self._accept((yield self._token_request()))
+            token = yield from self._fetch()
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code == 401:
-            token = self._accept((yield self._token_request()))
+            token = yield from self._fetch()
             request.headers["Authorization"] = f"Bearer {token}"
             yield request

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import hypothesis
 import schemathesis
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.parameters import ParameterLocation
@@ -22,6 +23,7 @@ from schemathesis.core.parameters import ParameterLocation
 from zuora_contract import fuzzchecks
 from zuora_contract.failures import ConfigError, TargetError
 from zuora_contract.provision import Provisioner, Schedule
+from zuora_contract.retry import Unretryable
 from zuora_contract.spec import ROOT, load_spec
 from zuora_contract.target import Target
 
@@ -43,7 +45,6 @@ NOT_GENERATED = {
 # whether a value outside them is refused or clamped (the reference mock clamps), so a negative paging
 # value has no documented answer to judge. Paging is not what this suite is about; it is not generated.
 NOT_GENERATED_QUERY = frozenset({"page", "pageSize"})
-MAX_RETRY_AFTER = 30.0
 
 
 @dataclass(frozen=True)
@@ -86,28 +87,28 @@ def _number(environ: Mapping[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from None
 
 
-def budget_from_env(embedded: bool, environ: Mapping[str, str] | None = None) -> Budget:
-    """Defaults: generous against the embedded mock, small and rate-limited against anything else."""
+def budget_from_env(local: bool, environ: Mapping[str, str] | None = None) -> Budget:
+    """Defaults: generous on the embedded mock and loopback, small and rate-limited against a remote host."""
     env = os.environ if environ is None else environ
-    examples = int(_number(env, "FUZZ_EXAMPLES", 25 if embedded else 5))
+    examples = int(_number(env, "FUZZ_EXAMPLES", 25 if local else 5))
     seed_text = (env.get("FUZZ_SEED") or "").strip()
     seed = int(_number(env, "FUZZ_SEED", 0)) if seed_text else None
     # Requests per second; 0 means unlimited. A sandbox counts every request against the tenant's limit.
-    rate = _number(env, "FUZZ_RATE", 0.0 if embedded else 2.0)
-    stateful = max(4, examples // 10) if embedded else 2
+    rate = _number(env, "FUZZ_RATE", 0.0 if local else 2.0)
+    stateful = max(4, examples // 10) if local else 2
     return Budget(
         max_examples=max(1, examples),
         seed=seed,
         rate=max(0.0, rate),
-        pool_size=3 if embedded else 2,
-        pool_items=6 if embedded else 3,
+        pool_size=3 if local else 2,
+        pool_items=6 if local else 3,
         stateful_examples=stateful,
-        stateful_steps=10 if embedded else 6,
-        stateful_schedules=2 * stateful if embedded else 2,
-        sequence_examples=max(3, examples // 25) if embedded else 1,
+        stateful_steps=10 if local else 6,
+        stateful_schedules=2 * stateful if local else 2,
+        sequence_examples=max(3, examples // 25) if local else 1,
         # Generated requests (stateless and state machine) a run may send; 0 means no cap. The coverage
         # phase's case count does not depend on max examples, so a sandbox run needs a cap of its own.
-        max_requests=int(_number(env, "FUZZ_MAX_REQUESTS", 0 if embedded else 150)),
+        max_requests=int(_number(env, "FUZZ_MAX_REQUESTS", 0 if local else 150)),
     )
 
 
@@ -199,6 +200,7 @@ class FuzzTransport:
         self.target = target
         self.budget = budget
         self.sent: Counter[str] = Counter()
+        self.not_judged = 0
         self._next_at = 0.0
 
     def exhausted(self) -> bool:
@@ -237,20 +239,20 @@ class FuzzTransport:
         )
 
     def send(self, case: Any) -> httpx.Response:
-        """Send once, and once more after a 429's Retry-After (bounded), as a polite client would."""
+        """Send once through the target's retry policy; a case whose transient answer cannot be retried is dropped.
+
+        Reads are retried after 429/502-504 (honouring Retry-After); a generated execute only when the answer
+        says it was not processed (429, 503) or it carries an Idempotency-Key. An execute that met any other
+        transient answer is not judged: Hypothesis discards the case rather than counting it as a pass.
+        """
         request = self.request_for(case)
-        for attempt in (1, 2):
-            self._pace()
-            try:
-                response = self.target.client.send(request)
-            except httpx.TransportError as error:
-                raise TargetError(f"{request.method} {request.url.path} failed: {type(error).__name__}") from None
-            self.sent[str(case.operation.label)] += 1
-            if response.status_code != 429 or attempt == 2:
-                return response
-            retry_after = response.headers.get("Retry-After", "1")
-            time.sleep(min(float(retry_after) if retry_after.replace(".", "", 1).isdigit() else 1.0, MAX_RETRY_AFTER))
-        return response  # pragma: no cover - the loop always returns
+        self._pace()
+        self.sent[str(case.operation.label)] += 1
+        try:
+            return self.target.send(request)
+        except Unretryable:
+            self.not_judged += 1
+            hypothesis.reject()
 
 
 def reproduction(case: Any, response: httpx.Response, budget: Budget, secrets: tuple[str, ...]) -> str:

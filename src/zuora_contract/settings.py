@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from zuora_contract.failures import ConfigError
+
+# Zuora's production REST hosts (spec §6.2). A run executes invoice schedules, which creates bill runs and
+# draft invoices, so these are refused unless ZUORA_ALLOW_PRODUCTION=1 says the user means it.
+PRODUCTION_HOSTS = frozenset({"rest.na.zuora.com", "rest.zuora.com", "rest.eu.zuora.com", "rest.ap.zuora.com"})
+NUMBERED_VERSION = re.compile(r"^[0-9]+\.[0-9]+$")
+DATED_VERSION = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,22 @@ class Settings:
     report_dir: str = "reports"
     # Bound on waiting for asynchronous progress (bill-run processing); sandboxes may need more.
     wait_seconds: float = 15.0
+    # Every request's timeout, in seconds.
+    timeout: float = 30.0
+    # Seconds the whole run may spend waiting to retry transient answers (429, 502, 503, 504, no connection).
+    retry_budget: float = 120.0
+    # FUZZ=1/0; None leaves it to the target: on for the embedded mock and loopback, off for remote hosts.
+    fuzz: bool | None = None
+
+    @property
+    def local(self) -> bool:
+        """True for the embedded mock and loopback targets, where fuzzing costs nobody anything."""
+        return self.base_url is None or is_loopback(self.base_url)
+
+    @property
+    def fuzz_enabled(self) -> bool:
+        """Fuzz when asked (FUZZ=1 or --fuzz), else only where it is cheap and safe."""
+        return self.local if self.fuzz is None else self.fuzz
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -42,6 +67,63 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+def is_loopback(url: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1, which only this machine can reach."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, positive: bool = False) -> float:
+    raw = (env.get(name) or "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf") or (positive and value == 0):  # also refuses NaN
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}")
+    return value
+
+
+def _version(env: Mapping[str, str]) -> str | None:
+    """ZUORA_VERSION: a numbered version (186.0) or a dated one (2024-05-20); anything else is a typo."""
+    version = _clean(env.get("ZUORA_VERSION"))
+    if version is None or NUMBERED_VERSION.match(version):
+        return version
+    if DATED_VERSION.match(version):
+        try:
+            datetime.date.fromisoformat(version)
+            return version
+        except ValueError:
+            pass
+    raise ConfigError(
+        f"ZUORA_VERSION must be a numbered version such as 186.0 or a date such as 2024-05-20, got {version!r}"
+    )
+
+
+def _refuse_production(base_url: str, env: Mapping[str, str]) -> None:
+    host = (urlsplit(base_url).hostname or "").rstrip(".").lower()
+    if host in PRODUCTION_HOSTS and not _flag(env.get("ZUORA_ALLOW_PRODUCTION")):
+        raise ConfigError(
+            f"ZUORA_BASE_URL points at Zuora production ({host}): a run executes invoice schedules, which "
+            "creates bill runs and draft invoices on the account; use a sandbox, or set ZUORA_ALLOW_PRODUCTION=1 "
+            "if you really mean production"
+        )
+
+
+def _fuzz(env: Mapping[str, str]) -> bool | None:
+    raw = (env.get("FUZZ") or "").strip().lower()
+    if not raw:
+        return None
+    if raw in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+        return _flag(raw)
+    raise ConfigError(f"FUZZ must be 1 or 0, got {raw!r}")
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read the ZUORA_* variables, and refuse combinations that cannot work with one clear message."""
     env = os.environ if environ is None else environ
@@ -53,6 +135,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             raise ConfigError(
                 f"ZUORA_BASE_URL must be an http(s) URL such as https://rest.test.zuora.com, got {base_url!r}"
             )
+        _refuse_production(base_url, env)
     client_id = _clean(env.get("ZUORA_CLIENT_ID"))
     client_secret = _clean(env.get("ZUORA_CLIENT_SECRET"))
     if bool(client_id) != bool(client_secret):
@@ -68,23 +151,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(
             "ZUORA_ACCOUNT_KEY is not set: name the account (ID or number) the suite may bill for test data"
         )
-    try:
-        wait_seconds = float(env.get("ZUORA_WAIT_SECONDS") or 15.0)
-    except ValueError:
-        raise ConfigError(
-            f"ZUORA_WAIT_SECONDS must be a number of seconds, got {env.get('ZUORA_WAIT_SECONDS')!r}"
-        ) from None
     orders = tuple(part.strip() for part in (env.get("ZUORA_ORDER_NUMBERS") or "").split(",") if part.strip())
     return Settings(
         base_url=base_url,
         client_id=client_id,
         client_secret=client_secret,
         bearer_token=bearer,
-        version=_clean(env.get("ZUORA_VERSION")),
+        version=_version(env),
         account_key=_clean(env.get("ZUORA_ACCOUNT_KEY")),
         order_numbers=orders,
         strict=_flag(env.get("STRICT")),
         target_name=_clean(env.get("ZUORA_TARGET_NAME")),
         report_dir=_clean(env.get("ZUORA_REPORT_DIR")) or "reports",
-        wait_seconds=wait_seconds,
+        wait_seconds=_seconds(env, "ZUORA_WAIT_SECONDS", 15.0),
+        timeout=_seconds(env, "ZUORA_TIMEOUT", 30.0, positive=True),
+        retry_budget=_seconds(env, "ZUORA_RETRY_BUDGET", 120.0),
+        fuzz=_fuzz(env),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,13 +17,26 @@ from zuora_contract import ids
 from zuora_contract.auth import BearerToken, OAuthClientCredentials
 from zuora_contract.embedded import EmbeddedMock, start_embedded_mock
 from zuora_contract.failures import ConfigError, TargetError
+from zuora_contract.retry import (
+    MAX_ATTEMPTS,
+    NOT_SENT_ERRORS,
+    RATE_LIMITED,
+    TRANSIENT_ERRORS,
+    TRANSIENT_STATUSES,
+    Retry,
+    RetryBudget,
+    Unretryable,
+    delay,
+    describe,
+    may_retry,
+)
 from zuora_contract.settings import Settings
 
 EXECUTE_PATH = "/v1/invoice-schedules/{scheduleKey}/execute"
 # Where a replayed run "sends" its requests: a reserved name that never resolves, so a request that no
 # cassette answers fails instead of reaching a network.
 REPLAY_BASE_URL = "http://replay.invalid"
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+EMBEDDED_NAME = "reference-mock"
 
 
 @dataclass
@@ -35,6 +49,7 @@ class Target:
     client: httpx.Client = field(repr=False)
     settings: Settings = field(repr=False)
     embedded: EmbeddedMock | None = field(default=None, repr=False)
+    retries: RetryBudget = field(default_factory=lambda: RetryBudget(0.0), repr=False)
 
     @property
     def is_embedded(self) -> bool:
@@ -56,8 +71,12 @@ class Target:
         headers: Mapping[str, str] | None = None,
         authenticate: bool = True,
         version: str | None = "default",
+        retry: Retry = "auto",
     ) -> httpx.Response:
-        """Send one request; `version="default"` uses ZUORA_VERSION, None sends no Zuora-Version."""
+        """Send one request; `version="default"` uses ZUORA_VERSION, None sends no Zuora-Version.
+
+        `retry` decides what a transient answer (429, 502-504, no connection) does; see `retry.py`.
+        """
         sent = dict(headers or {})
         chosen = self.settings.version if version == "default" else version
         if chosen and not any(name.lower() == "zuora-version" for name in sent):
@@ -65,11 +84,39 @@ class Target:
         if json_body is not None and content is None:
             content = json.dumps(json_body).encode()
             sent.setdefault("Content-Type", "application/json")
+        request = self.client.build_request(method, path, content=content, headers=sent)
+        return self.send(request, authenticate=authenticate, retry=retry)
+
+    def send(
+        self, request: httpx.Request, *, authenticate: bool = True, retry: Retry = "auto", reconnect: bool = True
+    ) -> httpx.Response:
+        """Send a built request, re-sending it after a transient answer only where that cannot execute twice."""
         auth: Any = httpx.USE_CLIENT_DEFAULT if authenticate else None
-        try:
-            return self.client.request(method, path, content=content, headers=sent, auth=auth)
-        except httpx.TransportError as error:
-            raise TargetError(f"{method} {path} to {self.base_url} failed: {type(error).__name__}: {error}") from None
+        where = f"{request.method} {request.url.path} to {self.base_url}"
+        for attempt in range(MAX_ATTEMPTS):
+            response: httpx.Response | None = None
+            try:
+                response = self.client.send(request, auth=auth)
+                answer: int | Exception = response.status_code
+            except httpx.TransportError as error:
+                answer = error
+                if not isinstance(error, TRANSIENT_ERRORS) or (not reconnect and isinstance(error, NOT_SENT_ERRORS)):
+                    raise TargetError(f"{where} failed: {describe(error)}") from None
+            if response is not None and (answer not in TRANSIENT_STATUSES or retry == "never"):
+                return response
+            if not may_retry(retry, request, answer):
+                raise Unretryable(
+                    f"{where} got a transient answer ({describe(answer)}) that cannot be retried without risking "
+                    "a second execution (no Idempotency-Key); could not judge"
+                )
+            wait = delay(attempt, response)
+            if attempt + 1 == MAX_ATTEMPTS or not self.retries.take(wait):
+                break
+            time.sleep(wait)
+        raise TargetError(
+            f"{RATE_LIMITED}: {where} still got {describe(answer)} after {attempt + 1} attempts "
+            f"({self.retries.spent:.1f}s of the run's {self.retries.seconds:g}s retry budget used)"
+        )
 
     def execute(self, schedule_key: str, body: Any, **kwargs: Any) -> httpx.Response:
         """POST the execute operation for one schedule."""
@@ -77,7 +124,11 @@ class Target:
 
     def probe(self) -> None:
         """Fail fast, with one message, if the target is unreachable or refuses the run's credentials."""
-        response = self.request("GET", "/v1/bill-runs/00000000000000000000000000000000")
+        probe = self.client.build_request("GET", "/v1/bill-runs/00000000000000000000000000000000")
+        if self.settings.version:
+            probe.headers["Zuora-Version"] = self.settings.version
+        # Not reconnecting: a target that is not there at the start is reported at once, not after backoff.
+        response = self.send(probe, retry="safe", reconnect=False)
         if response.status_code == 401:
             raise TargetError(f"{self.base_url} refused the credentials (HTTP 401); check ZUORA_* credentials")
 
@@ -88,9 +139,12 @@ class Target:
             self.embedded.close()
 
 
-def _name_for(base_url: str) -> str:
-    host = urlsplit(base_url).hostname or "target"
-    return "reference-mock" if host in {"127.0.0.1", "localhost"} else host
+def name_for(base_url: str) -> str:
+    """`host:port` (or the host alone) names a target; `reference-mock` is kept for the embedded mock."""
+    parts = urlsplit(base_url)
+    host = parts.hostname or "target"
+    host = f"[{host}]" if ":" in host else host
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 def open_target(settings: Settings) -> Target:
@@ -106,18 +160,20 @@ def open_target(settings: Settings) -> Target:
             client_secret=exports["ZUORA_CLIENT_SECRET"],
             account_key=settings.account_key or exports["ZUORA_ACCOUNT_KEY"],
         )
-        base_url, origin, name = embedded.url, "embedded reference mock", "reference-mock"
+        base_url, origin, name = embedded.url, "embedded reference mock", EMBEDDED_NAME
     else:
-        base_url, origin, name = settings.base_url, "ZUORA_BASE_URL", _name_for(settings.base_url)
+        base_url, origin, name = settings.base_url, "ZUORA_BASE_URL", name_for(settings.base_url)
+    retries = RetryBudget(settings.retry_budget)
     auth: httpx.Auth
     if settings.client_id and settings.client_secret:
-        auth = OAuthClientCredentials(f"{base_url}/oauth/token", settings.client_id, settings.client_secret)
+        auth = OAuthClientCredentials(f"{base_url}/oauth/token", settings.client_id, settings.client_secret, retries)
     elif settings.bearer_token:
         auth = BearerToken(settings.bearer_token)
     else:  # pragma: no cover - load_settings refuses this combination
         raise ConfigError("no credential for the target")
-    client = httpx.Client(base_url=base_url, auth=auth, timeout=TIMEOUT, headers={"User-Agent": "zuora-contract/0.1"})
-    return Target(settings.target_name or name, base_url, origin, client, settings, embedded)
+    timeout = httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout))
+    client = httpx.Client(base_url=base_url, auth=auth, timeout=timeout, headers={"User-Agent": "zuora-contract/0.1"})
+    return Target(settings.target_name or name, base_url, origin, client, settings, embedded, retries)
 
 
 class _SerialTransport(httpx.HTTPTransport):
@@ -141,7 +197,7 @@ def open_replay_target(settings: Settings) -> Target:
     client = httpx.Client(
         base_url=REPLAY_BASE_URL,
         auth=BearerToken("replayed"),
-        timeout=TIMEOUT,
+        timeout=settings.timeout,
         headers={"User-Agent": "zuora-contract/0.1"},
         transport=_SerialTransport(),
     )

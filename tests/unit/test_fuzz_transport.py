@@ -1,4 +1,4 @@
-"""The fuzz transport is polite to a sandbox: it honours Retry-After once on a 429 and caps its requests."""
+"""The fuzz transport is polite to a sandbox: it honours Retry-After within the retry budget and caps its requests."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
+from zuora_contract.failures import TargetError
 from zuora_contract.fuzz import Budget, FuzzTransport
+from zuora_contract.retry import RATE_LIMITED, RetryBudget
 from zuora_contract.settings import Settings
+from zuora_contract.target import Target
 from zuora_mock.app import create_app
 from zuora_mock.config import MockConfig
 from zuora_mock.server import serve
@@ -38,15 +41,15 @@ def saturated() -> Iterator[str]:
         yield server.url
 
 
-def test_fuzz_transport_retries_once_after_retry_after(saturated: str) -> None:
-    """A 429 is retried exactly once, after waiting the Retry-After seconds."""
+def test_fuzz_transport_honours_retry_after_within_the_retry_budget(saturated: str) -> None:
+    """A 429 is retried after its Retry-After until the run's retry budget is spent; then it is not judged."""
     with httpx.Client(base_url=saturated, headers={"Authorization": "Bearer unused"}) as client:
-        target = SimpleNamespace(base_url=saturated, client=client, settings=Settings())
-        transport = FuzzTransport(target, _budget())  # type: ignore[arg-type]
+        target = Target("t", saturated, "test", client, Settings(), None, RetryBudget(1.5))
+        transport = FuzzTransport(target, _budget())
         started = time.monotonic()
-        response = transport.send(_Case())
-    assert response.status_code == 429
-    assert sum(transport.sent.values()) == 2
+        with pytest.raises(TargetError, match=RATE_LIMITED):
+            transport.send(_Case())
+    assert sum(transport.sent.values()) == 1  # one generated case, however many attempts
     assert time.monotonic() - started >= 0.9
 
 
