@@ -44,7 +44,7 @@ def _create(fuzzer: Fuzzer, schema: Any) -> Schedule:
     response = _step(fuzzer, schema, "POST_CreateInvoiceSchedule", None, body)
     raise_all([] if response.status_code == 200 and not is_refusal(response) else check_success_status(response))
     schedule = parse_schedule(body_of(response))
-    fuzzer.pool.provisioner.created.append(schedule.id)
+    fuzzer.pool.provisioner.track(schedule)
     fuzzchecks.remember(schedule)
     return schedule
 

@@ -108,7 +108,7 @@ class Fuzzer:
             body = response.json()
             if isinstance(body, dict) and body.get("success") is not False:
                 schedule = parse_schedule(body)
-                self.pool.provisioner.created.append(schedule.id)
+                self.pool.provisioner.track(schedule)
                 fuzzchecks.remember(schedule)
         return Response.from_httpx(response, verify=True)
 

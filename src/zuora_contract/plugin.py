@@ -23,6 +23,7 @@ TARGET_KEY = pytest.StashKey[Target]()
 REPORT_KEY = pytest.StashKey[Report]()
 SETTINGS_KEY = pytest.StashKey[Settings]()
 DIVERGENCES_KEY = pytest.StashKey[dict[str, Divergence]]()
+PROVISIONER_KEY = pytest.StashKey[Provisioner]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -118,12 +119,23 @@ def target(request: pytest.FixtureRequest) -> Target:
 
 
 @pytest.fixture(scope="session")
-def provisioner(target: Target) -> Iterator[Provisioner]:
-    """Test data made through Zuora's documented operations, cleaned up where Zuora allows."""
+def provisioner(request: pytest.FixtureRequest, target: Target) -> Iterator[Provisioner]:
+    """Test data made through Zuora's documented operations; none of it is left executable afterwards."""
     provisioner = Provisioner(target)
+    request.config.stash[PROVISIONER_KEY] = provisioner
     yield provisioner
-    if not target.replaying:  # a replay made nothing; its deletions were never recorded
-        provisioner.cleanup()
+    _tidy(request.config)
+
+
+def _tidy(config: pytest.Config) -> None:
+    """Delete or pause what the run created and list it in the report; also on failure and Ctrl-C."""
+    provisioner = config.stash.get(PROVISIONER_KEY, None)
+    run = config.stash.get(REPORT_KEY, None)
+    if provisioner is None or provisioner.target.replaying:  # a replay made nothing
+        return
+    settled = provisioner.cleanup()
+    if run is not None:
+        run.tenant.extend(leftover.as_dict() for leftover in settled)
 
 
 @pytest.fixture
@@ -204,6 +216,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Close the target and make the exit status say the verdict (0, 1 nonconformant, 2 error)."""
+    _tidy(session.config)  # after Ctrl-C this may run before the session fixtures are torn down
     target = session.config.stash.get(TARGET_KEY, None)
     if target is not None:
         target.close()

@@ -13,6 +13,7 @@ import httpx
 from zuora_contract.checks import body_of, is_refusal
 from zuora_contract.failures import TargetError
 from zuora_contract.target import Target
+from zuora_contract.tenant import Leftover, leave_nothing_to_bill
 
 SCHEDULES = "/v1/invoice-schedules"
 T = TypeVar("T")
@@ -76,12 +77,20 @@ def wait_for(
 
 
 class Provisioner:
-    """Creates schedules for the run and removes what it can afterwards."""
+    """Creates schedules for the run and, afterwards, leaves none of them executable by the Zuora Scheduler."""
 
     def __init__(self, target: Target, item_count: int = 3) -> None:
         self.target = target
         self.item_count = item_count
-        self.created: list[str] = []
+        # Every schedule the run made, ID → number, until cleanup settles it.
+        self.created: dict[str, str] = {}
+        self.count = 0
+
+    def track(self, schedule: Schedule) -> None:
+        """Remember a schedule the run created (also through the fuzzer), so cleanup settles it."""
+        if schedule.id not in self.created:
+            self.count += 1
+        self.created[schedule.id] = schedule.number
 
     def _pause(self, seconds: float) -> None:
         """Sleep between polls, except in a replay, which answers from cassettes at once."""
@@ -97,9 +106,10 @@ class Provisioner:
     def create_schedule(self, items: int | None = None, first_run_in_days: int = 10) -> Schedule:
         """Create a schedule with chronological pending items on the configured account."""
         body = self.schedule_body(items, first_run_in_days)
+        # `auto`: a create is re-sent only after an answer that says it was not processed (429, 503).
         response = self.target.request("POST", SCHEDULES, json_body=body)
         schedule = parse_schedule(self._checked(response, "creating an invoice schedule"))
-        self.created.append(schedule.id)
+        self.track(schedule)
         return schedule
 
     def schedule_body(self, items: int | None = None, first_run_in_days: int = 10) -> dict[str, Any]:
@@ -124,20 +134,26 @@ class Provisioner:
 
     def get_schedule(self, key: str) -> Schedule:
         """Retrieve a schedule by ID or number."""
-        return parse_schedule(self._checked(self.target.request("GET", f"{SCHEDULES}/{key}"), "retrieving a schedule"))
+        return parse_schedule(
+            self._checked(self.target.request("GET", f"{SCHEDULES}/{key}", retry="safe"), "retrieving a schedule")
+        )
 
     def pause(self, key: str) -> Schedule:
         """Pause a schedule, so execution must be refused."""
-        return parse_schedule(self._checked(self.target.request("PUT", f"{SCHEDULES}/{key}/pause"), "pausing"))
+        return parse_schedule(
+            self._checked(self.target.request("PUT", f"{SCHEDULES}/{key}/pause", retry="safe"), "pausing")
+        )
 
     def resume(self, key: str) -> Schedule:
         """Resume a paused schedule."""
-        return parse_schedule(self._checked(self.target.request("PUT", f"{SCHEDULES}/{key}/resume"), "resuming"))
+        return parse_schedule(
+            self._checked(self.target.request("PUT", f"{SCHEDULES}/{key}/resume", retry="safe"), "resuming")
+        )
 
     def get_bill_run(self, bill_run_id: str) -> httpx.Response:
         """Retrieve a bill run by the ID execute returned, allowing a bounded wait for it to become visible."""
         return wait_for(
-            lambda: self.target.request("GET", f"/v1/bill-runs/{bill_run_id}"),
+            lambda: self.target.request("GET", f"/v1/bill-runs/{bill_run_id}", retry="safe"),
             lambda response: response.status_code == 200 and not is_refusal(response),
             self.target.settings.wait_seconds,
             pause=self._pause,
@@ -156,11 +172,8 @@ class Provisioner:
         """Wait until the item is no longer Pending (Executing or Processed), within a bounded time."""
         return self.wait_schedule(schedule_id, lambda s: s.item(item_id).status != "Pending")
 
-    def cleanup(self) -> None:
-        """Delete the schedules this run made where Zuora allows it (only Pending ones); never fail the run."""
-        for schedule_id in self.created:
-            try:
-                self.target.request("DELETE", f"{SCHEDULES}/{schedule_id}")
-            except TargetError:
-                continue
-        self.created.clear()
+    def cleanup(self) -> list[Leftover]:
+        """Delete the run's Pending schedules, pause the rest, and say what was left; never fails the run."""
+        settled = leave_nothing_to_bill(self.target, self.created)
+        self.created = {}
+        return settled

@@ -45,6 +45,8 @@ class Report:
     results: list[RuleResult] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     fatal: str | None = None
+    # Every schedule the run created: {id, number, state}, state `deleted`, `paused` or `left <status>`.
+    tenant: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def verdict(self) -> Verdict:
@@ -75,6 +77,7 @@ class Report:
             "by_family": self.counts("family"),
             "by_level": self.counts("level"),
             "notices": self.notices,
+            "tenant": self.tenant,
             "checks": [asdict(result) | {"family": result.family} for result in self.results],
         }
 
@@ -103,7 +106,26 @@ def render_table(report: Report) -> list[str]:
             summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(counter.items()))
             lines.append(f"{key} {name}: {summary}")
     lines.extend(f"notice: {notice}" for notice in report.notices)
+    lines.extend(tenant_lines(report.tenant))
     if report.fatal:
         lines.append(f"could not judge: {report.fatal}")
     lines.append(f"verdict: {report.verdict.upper()} ({report.target} at {report.base_url})")
+    return lines
+
+
+def tenant_lines(tenant: list[dict[str, str]]) -> list[str]:
+    """What the run created on the tenant and what it left behind, and in which state."""
+    if not tenant:
+        return []
+    states = Counter(entry["state"] for entry in tenant)
+    summary = ", ".join(f"{count} {state}" for state, count in sorted(states.items()))
+    lines = [f"tenant: created {len(tenant)} schedules: {summary}"]
+    paused = [entry["number"] for entry in tenant if entry["state"] == "paused"]
+    if paused:
+        lines.append(f"tenant: paused (not deletable once executed): {', '.join(paused)}")
+    lines.extend(
+        f"tenant: {entry['state'].upper()}: {entry['number']} ({entry['id']}) may still be billed by Zuora Scheduler"
+        for entry in tenant
+        if entry["state"] not in {"deleted", "paused"}
+    )
     return lines
