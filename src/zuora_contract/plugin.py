@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from zuora_contract import selection
 from zuora_contract.divergences import Divergence, divergence_path, load_divergences, notices
 from zuora_contract.failures import ConfigError, TargetError
 from zuora_contract.provision import Provisioner, Schedule
@@ -31,6 +32,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("zuora-contract")
     group.addoption("--target-name", default=None, help="name of the target in reports and divergence files")
     group.addoption("--report-dir", default=None, help="directory for conformance.json (default: reports)")
+    selection.add_options(group)
 
 
 def rule_of(item: pytest.Item) -> tuple[str, str, str] | None:
@@ -64,7 +66,8 @@ def _stop(config: pytest.Config, message: str, code: int) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In a replay, skip contract tests that are not recorded: there is no live target to send them to."""
+    """Keep the rules chosen by --rule/--family/--level; in a replay, skip tests that are not recorded."""
+    selection.deselect(config, items, rule_of)
     if cassette_mode(config) != "replay":
         return
     unrecorded = pytest.mark.skip(reason="not recorded in cassettes (no pytest.mark.vcr); replay has no live target")
@@ -217,10 +220,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Close the target and make the exit status say the verdict (0, 1 nonconformant, 2 error)."""
     _tidy(session.config)  # after Ctrl-C this may run before the session fixtures are torn down
+    run = session.config.stash.get(REPORT_KEY, None)
+    if run is not None and exitstatus == pytest.ExitCode.INTERRUPTED:
+        run.fatal = run.fatal or "interrupted before every rule was judged"
     target = session.config.stash.get(TARGET_KEY, None)
     if target is not None:
         target.close()
-    run = session.config.stash.get(REPORT_KEY, None)
     if run is None or run.fatal:
         return
     verdict_code = EXIT_CODES[run.verdict]
