@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from zuora_contract import ids
+from zuora_contract.checks import is_refusal
 from zuora_contract.failures import TargetError
 from zuora_contract.provision import Provisioner, Schedule
 
@@ -24,7 +25,7 @@ def unknown_id() -> str:
 
 def _pending_schedule(provisioner: Provisioner) -> Given:
     schedule = provisioner.create_schedule()
-    earliest, later, *_ = schedule.pending()
+    earliest, later, *_ = schedule.require_pending(2, provisioner.item_count)
     return Given(schedule, {"$earliest_item": earliest.id, "$later_item": later.id})
 
 
@@ -44,10 +45,13 @@ def _resumed_schedule(provisioner: Provisioner) -> Given:
 
 def _first_item_executed(provisioner: Provisioner) -> Given:
     schedule = provisioner.create_schedule()
-    first, second, *_ = schedule.pending()
+    first, second, *_ = schedule.require_pending(2, provisioner.item_count)
     response = provisioner.target.execute(schedule.id, {"scheduleItemId": first.id})
-    if response.status_code != 200 or response.json().get("success") is False:
-        raise TargetError(f"executing the first item to prepare the case failed (HTTP {response.status_code})")
+    if response.status_code != 200 or is_refusal(response):
+        raise TargetError(
+            f"executing the first item to prepare the case was refused (HTTP {response.status_code}): "
+            f"{response.text[:200]}"
+        )
     # KC-ITEM: Executing turns Processed asynchronously; wait, so no later status change looks like a side effect.
     schedule = provisioner.wait_item_processed(schedule.id, first.id)
     if schedule.item(first.id).status != "Processed":
@@ -70,5 +74,5 @@ def provision(name: str, provisioner: Provisioner, needs_other: bool) -> Given:
     given.values.setdefault("$unknown_item", unknown_id())
     if needs_other:
         other = provisioner.create_schedule()
-        given.values["$other_schedule_item"] = other.pending()[0].id
+        given.values["$other_schedule_item"] = other.require_pending(1, provisioner.item_count)[0].id
     return given
