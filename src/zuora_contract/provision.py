@@ -109,6 +109,9 @@ class Provisioner:
         # What an expired wait taught: later waits of that kind probe once instead of waiting again,
         # so a target that never processes costs one wait per run, not one per case.
         self.stalled: dict[str, str] = {}
+        # How long processing took when it was seen, and schedules a refusal must have left alone.
+        self.processing_seconds: list[float] = []
+        self.refused: list[Schedule] = []
 
     def _pause(self, seconds: float) -> None:
         """Sleep between polls, except in a replay, which answers from cassettes at once."""
@@ -164,9 +167,12 @@ class Provisioner:
     def _bounded_wait(self, kind: str, probe: Callable[[], T], done: Callable[[T], bool]) -> T:
         """Wait within ZUORA_WAIT_SECONDS, or probe once when an earlier wait of this kind ran out."""
         wait = self.target.settings.wait_seconds
+        started = time.monotonic()
         value = wait_for(probe, done, 0.0 if kind in self.stalled else wait, pause=self._pause)
         if not done(value):
             self.stalled.setdefault(kind, f"an earlier wait of {wait:g}s for {kind} ran out")
+        elif kind == "bill-run processing":
+            self.processing_seconds.append(time.monotonic() - started)
         return value
 
     def get_bill_run(self, bill_run_id: str) -> httpx.Response:

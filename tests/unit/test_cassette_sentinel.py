@@ -25,7 +25,7 @@ SENTINEL_SECRET = "sentinel-secret-" + secrets.token_hex(12)
 ACCOUNT = SEEDED_ACCOUNTS[0]
 RECORDED = [
     "tests/contract/test_documented_samples.py",
-    "tests/contract/test_scenarios.py::test_idempotency_same_key_replays_without_executing",
+    "tests/contract/test_idempotency.py::test_idempotency_same_key_replays_without_executing",
     "tests/contract/test_catalogue.py::test_catalogue_case_holds[auth.wrong-token]",
 ]
 
