@@ -78,23 +78,27 @@ def invoice_schedule_filter(body: Any) -> dict[str, Any] | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def check_filter_echo(body: Any, schedule_id: str, account_id: str, item_id: str | None) -> Failures:
-    """KC-EXEC-API: the filter names the schedule, its account, and the requested item (or null)."""
+def check_filter_echo(body: Any, schedule_id: str, account_id: str | None, item_id: str | None) -> Failures:
+    """KC-EXEC-API: the filter names the schedule, its account, and the requested item (or null).
+
+    A key that is present must carry the right value (must). A missing `invoiceScheduleId` or
+    `invoiceScheduleItemId` is not judged here: Zuora's schema declares neither and its API-reference
+    example omits both (spec §1.7), so their presence is the should-level documented-keys rule. An
+    account ID the create response did not report cannot be compared.
+    """
     entry = invoice_schedule_filter(body)
     if entry is None:
         filters = body.get("billRunFilters") if isinstance(body, dict) else None
         return [
             ContractFailure("no single InvoiceSchedule filter", repr(filters)[:300], "one filterType InvoiceSchedule")
         ]
+    expected = {"invoiceScheduleId": schedule_id, "accountId": account_id, "invoiceScheduleItemId": item_id}
     failures: Failures = []
-    for field, expected in (
-        ("invoiceScheduleId", schedule_id),
-        ("accountId", account_id),
-        ("invoiceScheduleItemId", item_id),
-    ):
-        if field not in entry or entry[field] != expected:
-            received = repr(entry.get(field, "<absent>"))
+    for field, value in expected.items():
+        if field not in entry or (field == "accountId" and value is None):
+            continue
+        if entry[field] != value:
             failures.append(
-                ContractFailure(f"billRunFilters[].{field} does not echo the request", received, repr(expected))
+                ContractFailure(f"billRunFilters[].{field} does not echo the request", repr(entry[field]), repr(value))
             )
     return failures

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from zuora_contract.conventions import category_of, statuses_for, version_mode
-from zuora_contract.failures import ContractFailure
+from zuora_contract.failures import ContractFailure, TargetError
 from zuora_contract.spec import schema_errors
 
 Failures = list[ContractFailure]
@@ -128,6 +128,10 @@ def check_version_convention(response: httpx.Response, sent_version: str | None)
     if response.status_code in {401, 409, 422} or not is_refusal(response) or not isinstance(body, dict):
         return []
     categories = set(categories_in(body))
+    if not categories:
+        # The convention maps a code's category to a status; a body without one (a gateway's 403, 429
+        # or 503) is outside it.
+        return []
     if mode == "legacy" and response.status_code != 200:
         return [
             ContractFailure(
@@ -145,8 +149,8 @@ def check_version_convention(response: httpx.Response, sent_version: str | None)
                     "the HTTP status of the code's category (versions from 2024-05-20)",
                 )
             ]
-        allowed = set().union(*(statuses_for(category) for category in categories)) if categories else set()
-        if allowed and response.status_code not in allowed:
+        allowed = set().union(*(statuses_for(category) for category in categories))
+        if response.status_code not in allowed:
             return [
                 ContractFailure(
                     "HTTP status does not match the error code's category",
@@ -168,3 +172,21 @@ def check_refusal_category(response: httpx.Response, categories: frozenset[str])
             "refusal has an unexpected error category", repr(sorted(map(str, found))), repr(sorted(categories))
         )
     ]
+
+
+# Answers that say nothing about the rule under test: auth lost mid-run, permission, lock contention,
+# an idempotency clash, a rate limit, or a gateway that is temporarily down (DEV-ERRHANDLING: retryable).
+UNJUDGEABLE_STATUSES = {401: "11", 403: "10", 409: "50", 422: "", 429: "70", 502: "", 503: "", 504: ""}
+
+
+def require_judgeable(response: httpx.Response, what: str = "this rule") -> None:
+    """Raise `TargetError` (reported as error) when the answer is about something other than the rule."""
+    categories = set(categories_in(body_of(response))) if is_refusal(response) else set()
+    blocking = {category for category in UNJUDGEABLE_STATUSES.values() if category} & categories
+    if response.status_code in UNJUDGEABLE_STATUSES or blocking:
+        request = response.request
+        raise TargetError(
+            f"{request.method} {request.url.path} answered HTTP {response.status_code} (categories "
+            f"{sorted(categories)}), which does not exercise {what}: rate-limited, locked or unavailable; "
+            "could not judge"
+        )

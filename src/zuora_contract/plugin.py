@@ -1,9 +1,14 @@
-"""The pytest plugin: target resolution, fixtures, rule-level outcomes, reports and the verdict."""
+"""The pytest plugin: target resolution, fixtures, rule-level outcomes, reports and the verdict.
+
+Rule outcomes travel in each test report's `user_properties`, so the process that writes the reports
+(the only one, or the pytest-xdist controller) sees every worker's results.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 import os
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -13,10 +18,13 @@ import pytest
 
 from zuora_contract import selection
 from zuora_contract.divergences import Divergence, divergence_path, load_divergences, notices
+from zuora_contract.exchanges import ExchangeLog, attach
 from zuora_contract.failures import ConfigError, TargetError
+from zuora_contract.junit import write_junit
+from zuora_contract.outcomes import as_property, classify, rule_of, short_text
 from zuora_contract.provision import Provisioner, Schedule
 from zuora_contract.recording import Mode, cassette_mode, session_cassette
-from zuora_contract.results import EXIT_CODES, Outcome, Report, RuleResult, render_table
+from zuora_contract.results import EXIT_CODES, Report, RuleResult, render_table
 from zuora_contract.settings import Settings, load_settings
 from zuora_contract.target import Target, open_replay_target, open_target
 
@@ -25,22 +33,21 @@ REPORT_KEY = pytest.StashKey[Report]()
 SETTINGS_KEY = pytest.StashKey[Settings]()
 DIVERGENCES_KEY = pytest.StashKey[dict[str, Divergence]]()
 PROVISIONER_KEY = pytest.StashKey[Provisioner]()
+TENANT_OUTPUT = "zuora_tenant"
+LOG_KEY = pytest.StashKey[ExchangeLog]()
+FATAL_KEY = pytest.StashKey[str]()
+RESULT_PROPERTY = "zuora_result"
+TARGET_PROPERTY = "zuora_target"
+
+__all__ = ["TARGET_KEY", "rule_of"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Options that are not secrets; credentials come from the environment only."""
     group = parser.getgroup("zuora-contract")
     group.addoption("--target-name", default=None, help="name of the target in reports and divergence files")
-    group.addoption("--report-dir", default=None, help="directory for conformance.json (default: reports)")
+    group.addoption("--report-dir", default=None, help="directory for conformance.json and junit.xml")
     selection.add_options(group)
-
-
-def rule_of(item: pytest.Item) -> tuple[str, str, str] | None:
-    """The (id, level, source) a contract test reports under, from its `rule` marker."""
-    marker = item.get_closest_marker("rule")
-    if marker is None:
-        return None
-    return str(marker.args[0]), str(marker.kwargs.get("level", "must")), str(marker.kwargs.get("source", ""))
 
 
 def _settings(config: pytest.Config, mode: Mode) -> Settings:
@@ -56,6 +63,26 @@ def _settings(config: pytest.Config, mode: Mode) -> Settings:
     if config.getoption("report_dir"):
         overrides["report_dir"] = config.getoption("report_dir")
     return dataclasses.replace(settings, **overrides)
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _report(config: pytest.Config) -> Report:
+    """The run's report, made on first use (the xdist controller never opens the target itself)."""
+    if REPORT_KEY not in config.stash:
+        settings = config.stash.get(SETTINGS_KEY, None) or _settings(config, cassette_mode(config))
+        config.stash[SETTINGS_KEY] = settings
+        config.stash[REPORT_KEY] = Report(
+            settings.target_name or "", settings.base_url or "", "", settings.version, settings.strict
+        )
+    return config.stash[REPORT_KEY]
+
+
+def _write_reports(config: pytest.Config, run: Report) -> list[Path]:
+    directory = Path(config.stash[SETTINGS_KEY].report_dir)
+    return [run.write_json(directory), write_junit(run, directory)]
 
 
 def _stop(config: pytest.Config, message: str, code: int) -> None:
@@ -76,6 +103,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(unrecorded)
 
 
+def _open(config: pytest.Config, settings: Settings, mode: Mode) -> Target:
+    target = open_replay_target(settings) if mode == "replay" else open_target(settings)
+    config.stash[TARGET_KEY] = target
+    log = ExchangeLog(settings.secrets)
+    attach(target.client, log)
+    config.stash[LOG_KEY] = log
+    with session_cassette(mode, target):
+        target.probe()
+    return target
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Open the target once, only when contract tests were collected, and stop early if it is unusable."""
@@ -84,38 +122,35 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     mode = cassette_mode(config)
     try:
-        settings = _settings(config, mode)
-    except ConfigError as error:
-        _stop(config, f"configuration error: {error}", 4)
-        return
-    config.stash[SETTINGS_KEY] = settings
-    report = Report(settings.target_name or "", settings.base_url or "", "", settings.version, settings.strict)
-    config.stash[REPORT_KEY] = report
-    try:
-        target = open_replay_target(settings) if mode == "replay" else open_target(settings)
-        config.stash[TARGET_KEY] = target
-        with session_cassette(mode, target):
-            target.probe()
-    except (TargetError, ConfigError) as error:
-        report.fatal = str(error)
-        report.write_json(Path(settings.report_dir))
-        _stop(config, f"cannot judge the target: {error}", EXIT_CODES["error"])
-        return
-    report.target, report.base_url, report.origin = target.name, target.base_url, target.origin
-    try:
+        report = _report(config)
+        settings = config.stash[SETTINGS_KEY]
+        target = _open(config, settings, mode)
         config.stash[DIVERGENCES_KEY] = load_divergences(divergence_path(target.name))
     except ConfigError as error:
         _stop(config, f"configuration error: {error}", 4)
         return
+    except TargetError as error:
+        if _is_worker(config):
+            # A worker cannot stop the run alone: every test it runs reports the reason as `error`.
+            config.stash[FATAL_KEY] = str(error)
+            return
+        report.fatal = str(error)
+        _write_reports(config, report)
+        _stop(config, f"cannot judge the target: {error}", EXIT_CODES["error"])
+        return
+    report.target, report.base_url, report.origin = target.name, target.base_url, target.origin
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
+    if reporter is not None and not _is_worker(config):
         version = settings.version or "not sent (tenant default applies)"
         reporter.write_line(f"contract target: {target.base_url} ({target.origin}); Zuora-Version: {version}")
 
 
 @pytest.fixture(scope="session")
 def target(request: pytest.FixtureRequest) -> Target:
-    """The implementation under test, opened once per run."""
+    """The implementation under test, opened once per run (per worker under xdist)."""
+    fatal = request.config.stash.get(FATAL_KEY, None)
+    if fatal is not None:
+        raise TargetError(fatal)
     if TARGET_KEY not in request.config.stash:
         pytest.skip("no contract target was opened (no rule-marked test collected)")
     return request.config.stash[TARGET_KEY]
@@ -147,52 +182,22 @@ def schedule(provisioner: Provisioner) -> Schedule:
     return provisioner.create_schedule()
 
 
-def _failure(message: str, level: str, strict: bool, accepted: Divergence | None) -> tuple[Outcome, str]:
-    """Classify a failed check: a failure, a `should` warning, or a known (unexpired) divergence."""
-    outcome: Outcome = "warning" if level == "should" and not strict else "failed"
-    if accepted is None:
-        return outcome, message
-    accepted.matched = True
-    if accepted.expired(datetime.date.today()):
-        return outcome, f"divergence expired on {accepted.expires}; {message}"
-    return "diverged", f"known divergence until {accepted.expires}: {accepted.reason}; {message}"
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Start each test with an empty exchange log, so a failure shows its own exchange."""
+    log = item.config.stash.get(LOG_KEY, None)
+    if log is not None:
+        log.clear()
 
 
-def _classify(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo[None], run: Report) -> RuleResult:
-    rule_id, level, source = rule_of(item) or ("", "must", "")
-    outcome: Outcome = "passed"
-    message = ""
-    if call.excinfo is not None and not call.excinfo.errisinstance((AssertionError, pytest.skip.Exception)):
-        # Only a broken rule is nonconformance; anything else (unreachable target, a refused
-        # provisioning step, a replay with no cassette) means the suite could not judge.
-        outcome = "error"
-        message = str(call.excinfo.value) if call.excinfo.errisinstance(TargetError) else call.excinfo.exconly()
-    elif report.failed and report.when != "call":
-        outcome, message = "error", call.excinfo.exconly() if call.excinfo else "setup failed"
-    elif report.failed:
-        accepted = item.config.stash.get(DIVERGENCES_KEY, {}).get(rule_id)
-        outcome, message = _failure(str(call.excinfo.value) if call.excinfo else "", level, run.strict, accepted)
-    elif report.skipped:
-        outcome = "skipped"
-        message = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
-    return RuleResult(rule_id, level, outcome, message, source, item.nodeid, round(call.duration, 3))
-
-
-def _record(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo[None]) -> None:
-    run = item.config.stash.get(REPORT_KEY, None)
-    if rule_of(item) is None or run is None:
-        return
-    result = _classify(item, report, call, run)
-    properties = [("rule", result.id), ("level", result.level), ("outcome", result.outcome)]
-    report.user_properties.extend(properties)
-    # JUnit reads the teardown report, which copies the item's properties.
-    item.user_properties.extend(properties)
-    if result.outcome in {"warning", "diverged"}:
-        # Shown as an expected failure: visible in the terminal and JUnit, not a failed test.
-        first_line = result.message.splitlines()[0] if result.message else ""
-        report.outcome = "skipped"
-        report.wasxfail = f"{result.outcome} ({result.level} rule {result.id}): {first_line}"
-    run.results.append(result)
+def _result(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo[None]) -> RuleResult:
+    config = item.config
+    run = _report(config)
+    result = classify(item, report, call, run.strict, config.stash.get(DIVERGENCES_KEY, {}))
+    log = config.stash.get(LOG_KEY, None)
+    if result.outcome in {"failed", "error", "warning"} and log is not None:
+        result.exchange = log.describe()
+    return result
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -200,34 +205,94 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """Turn each contract test's outcome into a rule outcome; `should` failures become warnings."""
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
-    if report.when == "call" or (report.when == "setup" and not report.passed):
-        _record(item, report, call)
+    if rule_of(item) is None or not (report.when == "call" or (report.when == "setup" and not report.passed)):
+        return
+    result = _result(item, report, call)
+    report.user_properties.append((RESULT_PROPERTY, json.dumps(as_property(result))))
+    target = item.config.stash.get(TARGET_KEY, None)
+    if target is not None:
+        report.user_properties.append((TARGET_PROPERTY, json.dumps([target.name, target.base_url, target.origin])))
+    if result.outcome in {"warning", "diverged"}:
+        # Shown as an expected failure: visible in the terminal, not a failed test.
+        first_line = result.message.splitlines()[0] if result.message else ""
+        report.outcome = "skipped"
+        report.wasxfail = f"{result.outcome} ({result.level} rule {result.id}): {first_line}"
+    elif result.outcome in {"failed", "error"} and item.config.get_verbosity() < 1:
+        # A vendor needs the finding, not our stack: `-v` shows the full traceback.
+        report.longrepr = short_text(result)
+
+
+class _Collector:
+    """Collects rule outcomes where the reports are written (it also receives xdist workers' reports)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Add the report's rule outcome to the run."""
+        properties = dict(report.user_properties)
+        if RESULT_PROPERTY not in properties:
+            return
+        run = _report(self.config)
+        run.add(RuleResult(**json.loads(str(properties[RESULT_PROPERTY]))))
+        if TARGET_PROPERTY in properties and not run.origin:
+            run.target, run.base_url, run.origin = json.loads(str(properties[TARGET_PROPERTY]))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the collector, which needs the config that pytest_runtest_logreport does not receive."""
+    config.pluginmanager.register(_Collector(config), "zuora-contract-collector")
+
+
+def _notices(config: pytest.Config, run: Report) -> list[str]:
+    divergences = config.stash.get(DIVERGENCES_KEY, None)
+    if divergences is None:  # the xdist controller never loaded them
+        divergences = load_divergences(divergence_path(run.target)) if run.target else {}
+    for result in run.results:
+        if result.id in divergences and result.message.startswith(("known divergence", "divergence expired")):
+            divergences[result.id].matched = True
+    return notices(divergences, datetime.date.today())
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    """Print the readable table and write conformance.json."""
+    """Print the readable table and write conformance.json and junit.xml (the controller only)."""
     run = config.stash.get(REPORT_KEY, None)
-    if run is None:
+    if run is None or _is_worker(config) or run.fatal:
         return
-    run.notices = notices(config.stash.get(DIVERGENCES_KEY, {}), datetime.date.today())
+    try:
+        run.notices = _notices(config, run)
+    except ConfigError as error:
+        run.notices = [f"divergences not read: {error}"]
     terminalreporter.section("zuora contract conformance")
     for line in render_table(run):
         terminalreporter.write_line(line)
-    path = run.write_json(Path(config.stash[SETTINGS_KEY].report_dir))
-    terminalreporter.write_line(f"report: {path}")
+    for path in _write_reports(config, run):
+        terminalreporter.write_line(f"report: {path}")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Close the target and make the exit status say the verdict (0, 1 nonconformant, 2 error)."""
-    _tidy(session.config)  # after Ctrl-C this may run before the session fixtures are torn down
-    run = session.config.stash.get(REPORT_KEY, None)
+    """Clean the tenant up, close the target and make the exit status say the verdict (0, 1, 2)."""
+    config = session.config
+    _tidy(config)  # after Ctrl-C this runs before the session fixtures are torn down
+    run = config.stash.get(REPORT_KEY, None)
     if run is not None and exitstatus == pytest.ExitCode.INTERRUPTED:
-        run.fatal = run.fatal or "interrupted before every rule was judged"
-    target = session.config.stash.get(TARGET_KEY, None)
+        run.add(RuleResult("run.interrupted", "must", "error", "interrupted before every rule was judged"))
+    if run is not None and _is_worker(config):
+        config.workeroutput[TENANT_OUTPUT] = json.dumps(run.tenant)  # type: ignore[attr-defined]
+    target = config.stash.get(TARGET_KEY, None)
     if target is not None:
         target.close()
-    if run is None or run.fatal:
+    if run is None or run.fatal or _is_worker(config):
         return
     verdict_code = EXIT_CODES[run.verdict]
+    # Only a worse verdict overrides: a failing test of another kind in the same session keeps its 1.
     if verdict_code and exitstatus in (0, 1):
         session.exitstatus = verdict_code
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """Under xdist, add what each worker created and left to the run's tenant section (it cleaned up itself)."""
+    tenant = getattr(node, "workeroutput", {}).get(TENANT_OUTPUT)
+    if tenant:
+        _report(node.config).tenant.extend(json.loads(tenant))

@@ -34,7 +34,7 @@ class Schedule:
 
     id: str
     number: str
-    account_id: str
+    account_id: str | None
     status: str
     items: tuple[Item, ...]
 
@@ -44,19 +44,43 @@ class Schedule:
         return sorted(dated, key=lambda item: item.run_date or "")
 
     def item(self, item_id: str) -> Item:
-        """The item with this ID."""
-        return next(item for item in self.items if item.id == item_id)
+        """The item with this ID; a schedule that lost it cannot be judged further."""
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        listed = [item.id for item in self.items]
+        raise TargetError(f"schedule {self.id} no longer lists item {item_id} (it lists {listed})")
+
+    def require_pending(self, count: int, sent: int) -> list[Item]:
+        """The pending items, when there are at least `count`; else say what the create response held."""
+        pending = self.pending()
+        if len(pending) < count:
+            raise TargetError(
+                f"the invoice schedule {self.id} has {len(pending)} dated Pending item(s) of {len(self.items)} "
+                f"listed; the suite created it with {sent} and needs {count} Pending to set up this case "
+                "(DEV-IS-OPS: create returns the schedule it made, with its items Pending)"
+            )
+        return pending
 
 
 def parse_schedule(body: Any) -> Schedule:
-    """Read the fields the suite relies on from an InvoiceSchedule body."""
+    """Read the fields the suite relies on from an InvoiceSchedule body (`accountId` is optional in Zuora's schema)."""
     try:
         items = tuple(
             Item(str(entry["id"]), entry.get("runDate"), str(entry.get("status"))) for entry in body["scheduleItems"]
         )
-        return Schedule(str(body["id"]), str(body.get("number")), str(body["accountId"]), str(body["status"]), items)
+        account = body.get("accountId")
+        return Schedule(
+            str(body["id"]),
+            str(body.get("number")),
+            account if isinstance(account, str) else None,
+            str(body["status"]),
+            items,
+        )
     except (KeyError, TypeError) as error:
-        raise TargetError(f"invoice schedule response lacks a field the suite needs: {error}") from None
+        raise TargetError(
+            f"the invoice schedule response lacks {error}, which the suite needs to go on: {str(body)[:200]}"
+        ) from None
 
 
 def wait_for(
@@ -85,6 +109,12 @@ class Provisioner:
         # Every schedule the run made, ID → number, until cleanup settles it.
         self.created: dict[str, str] = {}
         self.count = 0
+        # What an expired wait taught: later waits of that kind probe once instead of waiting again,
+        # so a target that never processes costs one wait per run, not one per case.
+        self.stalled: dict[str, str] = {}
+        # How long processing took when it was seen, and schedules a refusal must have left alone.
+        self.processing_seconds: list[float] = []
+        self.refused: list[Schedule] = []
 
     def track(self, schedule: Schedule) -> None:
         """Remember a schedule the run created (also through the fuzzer), so cleanup settles it."""
@@ -150,19 +180,28 @@ class Provisioner:
             self._checked(self.target.request("PUT", f"{SCHEDULES}/{key}/resume", retry="safe"), "resuming")
         )
 
+    def _bounded_wait(self, kind: str, probe: Callable[[], T], done: Callable[[T], bool]) -> T:
+        """Wait within ZUORA_WAIT_SECONDS, or probe once when an earlier wait of this kind ran out."""
+        wait = self.target.settings.wait_seconds
+        started = time.monotonic()
+        value = wait_for(probe, done, 0.0 if kind in self.stalled else wait, pause=self._pause)
+        if not done(value):
+            self.stalled.setdefault(kind, f"an earlier wait of {wait:g}s for {kind} ran out")
+        elif kind == "bill-run processing":
+            self.processing_seconds.append(time.monotonic() - started)
+        return value
+
     def get_bill_run(self, bill_run_id: str) -> httpx.Response:
         """Retrieve a bill run by the ID execute returned, allowing a bounded wait for it to become visible."""
-        return wait_for(
+        return self._bounded_wait(
+            "a new bill run to become retrievable",
             lambda: self.target.request("GET", f"/v1/bill-runs/{bill_run_id}", retry="safe"),
             lambda response: response.status_code == 200 and not is_refusal(response),
-            self.target.settings.wait_seconds,
-            pause=self._pause,
         )
 
     def wait_schedule(self, schedule_id: str, done: Callable[[Schedule], bool]) -> Schedule:
-        """Poll a schedule within ZUORA_WAIT_SECONDS; a replay answers from cassettes, so it need not sleep."""
-        timeout = self.target.settings.wait_seconds
-        return wait_for(lambda: self.get_schedule(schedule_id), done, timeout, pause=self._pause)
+        """Poll a schedule for asynchronous progress; a replay answers from cassettes, so it need not sleep."""
+        return self._bounded_wait("bill-run processing", lambda: self.get_schedule(schedule_id), done)
 
     def wait_item_processed(self, schedule_id: str, item_id: str) -> Schedule:
         """Wait until the item is Processed (KC-ITEM: Executing turns Processed asynchronously)."""

@@ -12,6 +12,8 @@ from typing import Any, Literal
 Outcome = Literal["passed", "failed", "warning", "error", "skipped", "diverged"]
 Verdict = Literal["conformant", "nonconformant", "error"]
 EXIT_CODES: dict[Verdict, int] = {"conformant": 0, "nonconformant": 1, "error": 2}
+# Which outcome a rule reports when several tests share its id (the fuzz reads run once per operation).
+SEVERITY: dict[Outcome, int] = {"failed": 5, "error": 4, "warning": 3, "diverged": 2, "passed": 1, "skipped": 0}
 
 
 @dataclass
@@ -25,6 +27,8 @@ class RuleResult:
     source: str = ""
     test: str = ""
     duration: float = 0.0
+    # The exchange behind a failure or error: request line, answer, and a curl reproduction (secrets masked).
+    exchange: str = ""
 
     @property
     def family(self) -> str:
@@ -47,6 +51,19 @@ class Report:
     fatal: str | None = None
     # Every schedule the run created: {id, number, state}, state `deleted`, `paused` or `left <status>`.
     tenant: list[dict[str, str]] = field(default_factory=list)
+
+    def add(self, result: RuleResult) -> None:
+        """Record a rule's outcome; a second test under the same id merges into it (worst outcome wins)."""
+        existing = next((known for known in self.results if known.id == result.id), None)
+        if existing is None:
+            self.results.append(result)
+            return
+        worst = max((existing, result), key=lambda known: SEVERITY[known.outcome])
+        messages = [text for text in (existing.message, result.message) if text]
+        existing.outcome, existing.exchange = worst.outcome, worst.exchange or existing.exchange
+        existing.message = "\n".join(dict.fromkeys(messages)) if worst.outcome != "passed" else ""
+        existing.test = f"{existing.test}, {result.test}"
+        existing.duration = round(existing.duration + result.duration, 3)
 
     @property
     def verdict(self) -> Verdict:
@@ -89,17 +106,16 @@ class Report:
         return path
 
 
-def _cell(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def first_line(text: str) -> str:
+    """The whole first line of a message: its point, never cut."""
+    return text.strip().splitlines()[0].strip() if text.strip() else ""
 
 
 def render_table(report: Report) -> list[str]:
-    """A readable summary: one row per rule, counts per family and level, then the verdict."""
+    """A readable summary: one row per rule with the whole first line of its message, counts, the verdict."""
     lines = [f"{'rule':<44} {'level':<6} {'outcome':<9} message", "-" * 110]
-    order = {"failed": 0, "error": 1, "warning": 2, "diverged": 3, "skipped": 4, "passed": 5}
-    for result in sorted(report.results, key=lambda r: (order[r.outcome], r.id)):
-        lines.append(f"{_cell(result.id, 44):<44} {result.level:<6} {result.outcome:<9} {_cell(result.message, 50)}")
+    for result in sorted(report.results, key=lambda r: (-SEVERITY[r.outcome], r.id)):
+        lines.append(f"{result.id:<44} {result.level:<6} {result.outcome:<9} {first_line(result.message)}".rstrip())
     lines.append("-" * 110)
     for key in ("family", "level"):
         for name, counter in report.counts(key).items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from zuora_contract import ids
+from zuora_contract.checks import is_refusal
 from zuora_contract.failures import TargetError
 from zuora_contract.provision import Provisioner, Schedule
 
@@ -15,6 +16,8 @@ class Given:
 
     schedule: Schedule
     values: dict[str, str] = field(default_factory=dict)
+    # Other schedules the case names (another schedule's item): a refusal must leave them alone too.
+    others: list[Schedule] = field(default_factory=list)
 
 
 def unknown_id() -> str:
@@ -24,7 +27,7 @@ def unknown_id() -> str:
 
 def _pending_schedule(provisioner: Provisioner) -> Given:
     schedule = provisioner.create_schedule()
-    earliest, later, *_ = schedule.pending()
+    earliest, later, *_ = schedule.require_pending(2, provisioner.item_count)
     return Given(schedule, {"$earliest_item": earliest.id, "$later_item": later.id})
 
 
@@ -44,10 +47,13 @@ def _resumed_schedule(provisioner: Provisioner) -> Given:
 
 def _first_item_executed(provisioner: Provisioner) -> Given:
     schedule = provisioner.create_schedule()
-    first, second, *_ = schedule.pending()
+    first, second, *_ = schedule.require_pending(2, provisioner.item_count)
     response = provisioner.target.execute(schedule.id, {"scheduleItemId": first.id})
-    if response.status_code != 200 or response.json().get("success") is False:
-        raise TargetError(f"executing the first item to prepare the case failed (HTTP {response.status_code})")
+    if response.status_code != 200 or is_refusal(response):
+        raise TargetError(
+            f"executing the first item to prepare the case was refused (HTTP {response.status_code}): "
+            f"{response.text[:200]}"
+        )
     # KC-ITEM: Executing turns Processed asynchronously; wait, so no later status change looks like a side effect.
     schedule = provisioner.wait_item_processed(schedule.id, first.id)
     if schedule.item(first.id).status != "Processed":
@@ -56,11 +62,28 @@ def _first_item_executed(provisioner: Provisioner) -> Given:
     return Given(schedule, {"$processed_item": first.id, "$earliest_item": second.id})
 
 
+def _fully_processed_schedule(provisioner: Provisioner) -> Given:
+    schedule = provisioner.create_schedule()
+    items = schedule.require_pending(provisioner.item_count, provisioner.item_count)
+    for item in items:
+        response = provisioner.target.execute(schedule.id, {"scheduleItemId": item.id})
+        if response.status_code != 200 or is_refusal(response):
+            raise TargetError(f"executing item {item.id} to prepare the case was refused (HTTP {response.status_code})")
+        schedule = provisioner.wait_item_processed(schedule.id, item.id)
+        if schedule.item(item.id).status != "Processed":
+            raise TargetError(f"item {item.id} is not Processed within ZUORA_WAIT_SECONDS; cannot prepare the case")
+    schedule = provisioner.wait_schedule(schedule.id, lambda s: s.status == "FullyProcessed")
+    if schedule.status != "FullyProcessed":
+        raise TargetError(f"every item is Processed but the schedule is {schedule.status!r}, not FullyProcessed")
+    return Given(schedule, {"$processed_item": items[-1].id})
+
+
 PRECONDITIONS = {
     "pending-schedule": _pending_schedule,
     "paused-schedule": _paused_schedule,
     "resumed-schedule": _resumed_schedule,
     "first-item-executed": _first_item_executed,
+    "fully-processed-schedule": _fully_processed_schedule,
 }
 
 
@@ -70,5 +93,6 @@ def provision(name: str, provisioner: Provisioner, needs_other: bool) -> Given:
     given.values.setdefault("$unknown_item", unknown_id())
     if needs_other:
         other = provisioner.create_schedule()
-        given.values["$other_schedule_item"] = other.pending()[0].id
+        given.values["$other_schedule_item"] = other.require_pending(1, provisioner.item_count)[0].id
+        given.others.append(other)
     return given

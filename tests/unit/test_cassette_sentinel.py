@@ -25,7 +25,7 @@ SENTINEL_SECRET = "sentinel-secret-" + secrets.token_hex(12)
 ACCOUNT = SEEDED_ACCOUNTS[0]
 RECORDED = [
     "tests/contract/test_documented_samples.py",
-    "tests/contract/test_scenarios.py::test_idempotency_same_key_replays_without_executing",
+    "tests/contract/test_idempotency.py::test_idempotency_same_key_replays_without_executing",
     "tests/contract/test_catalogue.py::test_catalogue_case_holds[auth.wrong-token]",
 ]
 
@@ -81,7 +81,7 @@ def test_cassette_sentinel_secrets_never_written(tmp_path: Path, spied_mock: tup
     recorded = _pytest([*RECORDED, "--record-mode=rewrite"], env)
     assert recorded.returncode == 0, recorded.stdout[-3000:]
     files = sorted(path for path in cassettes.rglob("*") if path.is_file())
-    assert len(files) == 5, files  # the session probe, two samples, one scenario, one auth case
+    assert len(files) == 6, files  # the session probe, three sample rules, one scenario, one auth case
     assert spy.tokens, "no token was issued, so nothing was tested"
     text = b"".join(path.read_bytes() for path in files)
     assert b"oauth/token" in text and b"access_token" in text, "the OAuth exchange was not recorded"

@@ -120,3 +120,23 @@ def test_conventions_parse_versions_and_codes() -> None:
 def test_checks_401_body_has_one_of_the_documented_shapes(body: Any) -> None:
     """A 401 body is CommonResponse or {message: string} (the sources disagree); nothing else passes."""
     assert check_error_envelope(_response(401, body))
+
+
+def test_checks_version_convention_ignores_a_refusal_without_a_category() -> None:
+    """A gateway's 403, 429 or 503 carries no 8-digit code, so the version convention does not cover it."""
+    gateway = _response(429, {"message": "Too many requests"})
+    assert check_version_convention(gateway, "186.0") == []
+    categorised = _response(404, ERROR)
+    assert check_version_convention(categorised, "186.0") != []
+
+
+def test_checks_filter_echo_judges_present_keys_only() -> None:
+    """Zuora's schema declares neither filter key: absent passes, present with another item fails."""
+    schedule, account = "e717da75dae645bdb63723d364e8547d", "8a90c1d47f07e24b017f0811c06a0b8b"
+    bare = {"billRunFilters": [{"filterType": "InvoiceSchedule", "accountId": account}]}
+    assert check_filter_echo(bare, schedule, account, "8a90f5088459f34f01845a62a33b1787") == []
+    wrong_item = {"billRunFilters": [{**bare["billRunFilters"][0], "invoiceScheduleItemId": "another"}]}
+    assert check_filter_echo(wrong_item, schedule, account, "8a90f5088459f34f01845a62a33b1787") != []
+    other_account = {"billRunFilters": [{"filterType": "InvoiceSchedule", "accountId": "other"}]}
+    assert check_filter_echo(other_account, schedule, account, None) != []
+    assert check_filter_echo(other_account, schedule, None, None) == []  # the account was never reported

@@ -161,10 +161,18 @@ def test_bill_run_filter_accepts_null_subscription_and_item_ids() -> None:
     assert _errors("BillRunResponse", bill_run) == []
 
 
-def test_bill_run_rejects_rfc3339_created_date() -> None:
-    """A createdDate in RFC 3339 form fails the documented `YYYY-MM-DD HH:mm:ss` pattern."""
+def test_bill_run_accepts_rfc3339_created_date_but_the_documented_shape_does_not() -> None:
+    """Zuora's schema says date-time, the samples `YYYY-MM-DD HH:mm:ss`: only the should-level shape insists."""
     bill_run = copy.deepcopy(RESPONSE_WITH_ITEM)
     bill_run["createdDate"] = "2022-11-08T17:26:09Z"
+    assert _is_valid("BillRunResponse", bill_run)
+    assert not _is_valid("DocumentedBillRun", bill_run)
+
+
+def test_bill_run_rejects_a_created_date_in_neither_documented_format() -> None:
+    """A date that is neither the samples' format nor RFC 3339 fails the types-only schema too."""
+    bill_run = copy.deepcopy(RESPONSE_WITH_ITEM)
+    bill_run["createdDate"] = "08/11/2022 17:26"
     assert not _is_valid("BillRunResponse", bill_run)
 
 

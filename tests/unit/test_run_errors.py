@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,6 +53,10 @@ def test_run_unreachable_target_is_an_error_verdict(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "conformance.json").read_text())
     assert report["verdict"] == "error"
     assert url in report["fatal"]
+    suite = ElementTree.parse(tmp_path / "junit.xml").getroot()
+    assert suite.get("errors") == "1" and suite.get("tests") == "1"
+    error = suite.find("./testsuite/testcase/error")
+    assert error is not None and url in error.get("message", "")
 
 
 def test_run_embedded_mock_writes_a_conformant_report(tmp_path: Path) -> None:
@@ -61,4 +66,8 @@ def test_run_embedded_mock_writes_a_conformant_report(tmp_path: Path) -> None:
     assert "embedded reference mock" in result.stdout
     report = json.loads((tmp_path / "conformance.json").read_text())
     assert report["verdict"] == "conformant"
-    assert {check["id"] for check in report["checks"]} == {"samples.with-item", "samples.without-item"}
+    assert {check["id"] for check in report["checks"]} == {
+        "samples.with-item",
+        "samples.without-item",
+        "samples.every-documented-key",
+    }
