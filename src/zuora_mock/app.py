@@ -29,7 +29,7 @@ _Step = Callable[[], Reply]
 TRANSPORT_ERROR = "zuora_mock.transport_error"
 
 
-@dataclass
+@dataclass(slots=True)
 class Exchange:
     """One request in flight through the pipeline, with what earlier steps learned about it."""
 
@@ -84,11 +84,14 @@ class MockApp:
             raise ApiError(category, str(message), status=int(status))
         exchange.track_id = track_id(request)
         if exchange.is_v1:
-            with self.gate.enter():
+            self.gate.enter()
+            try:
                 exchange.concurrency = self.gate.headers()
                 client = self.tokens.authenticate(request.header("authorization"))
                 route, params = routing.match(request.method, request.path)
                 return self._idempotent(exchange, client, route, params)
+            finally:
+                self.gate.leave()
         routing.match(request.method, request.path)
         return self._token(exchange)
 
