@@ -11,6 +11,13 @@ PORT ?= 8080
 STRICT ?=
 FUZZ_EXAMPLES ?=
 FUZZ_SEED ?=
+# Fault injection for `make mock` (empty: none), e.g. FAULT_RATE=0.2 LATENCY_MS=50.
+FAULT_RATE ?=
+FAULT_STATUSES ?=
+FAULT_SEED ?=
+LATENCY_MS ?=
+MOCK_FLAGS = $(if $(FAULT_RATE),--fault-rate $(FAULT_RATE)) $(if $(FAULT_STATUSES),--fault-statuses $(FAULT_STATUSES)) \
+	$(if $(FAULT_SEED),--fault-seed $(FAULT_SEED)) $(if $(LATENCY_MS),--latency-ms $(LATENCY_MS))
 
 export ZUORA_BASE_URL := $(or $(BASE_URL),$(ZUORA_BASE_URL))
 export STRICT
@@ -50,8 +57,8 @@ test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mu
 fuzz: $(STAMP) ## run only the schemathesis fuzz tests (FUZZ_EXAMPLES=300 by default here, FUZZ_SEED=, FUZZ_RATE=)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/contract -m fuzz -p no:randomly --disable-recording
 
-mock: $(STAMP) ## serve the reference mock on 127.0.0.1 (PORT=8080 by default)
-	$(PY) -m zuora_mock --host 127.0.0.1 --port $(PORT)
+mock: $(STAMP) ## serve the reference mock on 127.0.0.1 (PORT=8080; FAULT_RATE= FAULT_STATUSES= FAULT_SEED= LATENCY_MS=)
+	$(PY) -m zuora_mock --host 127.0.0.1 --port $(PORT) $(strip $(MOCK_FLAGS))
 
 record: $(STAMP) ## re-record cassettes against the target (BASE_URL=..., default: the embedded mock) into cassettes/
 	mkdir -p cassettes && find cassettes -mindepth 1 -maxdepth 1 -type d ! -name documented -exec rm -rf {} + && $(PY) -m pytest tests/contract -m "not fuzz" -p no:randomly --record-mode=rewrite

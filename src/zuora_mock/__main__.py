@@ -12,6 +12,7 @@ from types import FrameType
 from zuora_mock import versions
 from zuora_mock.app import create_app
 from zuora_mock.config import MockConfig
+from zuora_mock.faults import INJECTABLE
 from zuora_mock.server import serve
 from zuora_mock.state import SEEDED_ACCOUNTS
 
@@ -20,6 +21,36 @@ def _version(value: str) -> str:
     if not versions.is_supported(value):
         raise argparse.ArgumentTypeError(f"unsupported Zuora API version {value!r} (use e.g. 186.0 or 2024-05-20)")
     return value
+
+
+def _rate(value: str) -> float:
+    rate = float(value)
+    if not 0.0 <= rate <= 1.0:
+        raise argparse.ArgumentTypeError(f"fault rate must be between 0 and 1, not {value}")
+    return rate
+
+
+def _statuses(value: str) -> tuple[int, ...]:
+    try:
+        statuses = tuple(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"fault statuses must be comma-separated numbers, not {value!r}") from None
+    if not statuses or not set(statuses) <= INJECTABLE:
+        raise argparse.ArgumentTypeError(f"fault statuses must be among {sorted(INJECTABLE)}, not {value!r}")
+    return statuses
+
+
+def _add_fault_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("fault injection (for rehearsing client retries)")
+    group.add_argument("--fault-rate", type=_rate, default=0.0, help="share 0..1 of /v1 requests answered with a fault")
+    group.add_argument(
+        "--fault-statuses",
+        type=_statuses,
+        default=(429, 503),
+        help="comma-separated statuses a fault picks from at random (default: 429,503)",
+    )
+    group.add_argument("--fault-seed", type=int, default=None, help="seed of the fault draws, for reproducible runs")
+    group.add_argument("--latency-ms", type=float, default=0.0, help="milliseconds added to every request")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--processing-delay", type=float, default=defaults.processing_delay, help="seconds until a bill run completes"
     )
+    _add_fault_options(parser)
     return parser
 
 
@@ -63,7 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     """Run the mock in the foreground; exit 0 on Ctrl-C or SIGTERM, 2 when the address cannot be bound."""
     args = _parser().parse_args(argv)
     config = MockConfig(
-        tenant_version=args.tenant_version, token_ttl=args.token_ttl, processing_delay=args.processing_delay
+        tenant_version=args.tenant_version,
+        token_ttl=args.token_ttl,
+        processing_delay=args.processing_delay,
+        fault_rate=args.fault_rate,
+        fault_statuses=args.fault_statuses,
+        fault_seed=args.fault_seed,
+        latency_ms=max(0.0, args.latency_ms),
     )
     try:
         server = serve(create_app(config), args.host, args.port)

@@ -13,6 +13,7 @@ from zuora_mock.auth import Client, TokenStore
 from zuora_mock.config import MockConfig
 from zuora_mock.encoding import decode_body, encode_body
 from zuora_mock.errors import SYSTEM_ERROR, ApiError, Category, envelope
+from zuora_mock.faults import FaultInjector
 from zuora_mock.handlers import HANDLERS, Call
 from zuora_mock.idempotency import IdempotencyStore, idempotency_key
 from zuora_mock.limits import ConcurrencyGate, RateWindow
@@ -28,7 +29,7 @@ _Step = Callable[[], Reply]
 TRANSPORT_ERROR = "zuora_mock.transport_error"
 
 
-@dataclass
+@dataclass(slots=True)
 class Exchange:
     """One request in flight through the pipeline, with what earlier steps learned about it."""
 
@@ -83,11 +84,14 @@ class MockApp:
             raise ApiError(category, str(message), status=int(status))
         exchange.track_id = track_id(request)
         if exchange.is_v1:
-            with self.gate.enter():
+            self.gate.enter()
+            try:
                 exchange.concurrency = self.gate.headers()
                 client = self.tokens.authenticate(request.header("authorization"))
                 route, params = routing.match(request.method, request.path)
                 return self._idempotent(exchange, client, route, params)
+            finally:
+                self.gate.leave()
         routing.match(request.method, request.path)
         return self._token(exchange)
 
@@ -152,4 +156,8 @@ _OWNED = frozenset({"content-type", "content-length", "content-encoding", "vary"
 
 def create_app(config: MockConfig | None = None) -> WSGIApplication:
     """Return a fresh mock tenant as a plain WSGI callable; all its state lives inside it."""
-    return MockApp(config or MockConfig())
+    config = config or MockConfig()
+    app = MockApp(config)
+    if config.fault_rate or config.latency_ms:
+        return FaultInjector(app, config.fault_rate, config.fault_statuses, config.fault_seed, config.latency_ms)
+    return app

@@ -22,3 +22,11 @@ class MockConfig:
     # The demo OAuth client: 36 characters and a secret of at most 42, as zuora-sdk checks client-side.
     client_id: str = "demo0000-mock-4000-8000-000000000001"
     client_secret: str = "demo-secret-of-the-zuora-reference-mock"
+    # Share (0..1) of /v1 requests answered with an injected fault before they reach the app.
+    fault_rate: float = 0.0
+    # The statuses an injected fault picks from at random (429 carries Retry-After).
+    fault_statuses: tuple[int, ...] = (429, 503)
+    # Seed of the fault draws, so a run can be reproduced; None draws differently each time.
+    fault_seed: int | None = None
+    # Milliseconds added to every request before it is answered.
+    latency_ms: float = 0.0

@@ -40,8 +40,10 @@ def decode_body(content_encoding: str | None, raw: bytes) -> bytes:
 
 def accepts_gzip(accept_encoding: str | None) -> bool:
     """Tell whether an Accept-Encoding value allows gzip (q > 0 for gzip, or for * without a gzip entry)."""
+    if not accept_encoding:
+        return False
     weights: dict[str, float] = {}
-    for part in (accept_encoding or "").split(","):
+    for part in accept_encoding.split(","):
         coding, _, params = part.strip().partition(";")
         weight = 1.0
         name, _, value = params.strip().partition("=")

@@ -30,15 +30,13 @@ def create_schedule(store: Store, call: Call) -> JsonObject:
 
 
 def get_schedule(store: Store, call: Call) -> JsonObject:
-    """GET /v1/invoice-schedules/{scheduleKey}: settle first, so asynchronous progress is visible."""
-    billruns.settle(store)
+    """GET /v1/invoice-schedules/{scheduleKey}; looking it up settles its items, so progress is visible."""
     with store.lock:
         return schedules.render(store.schedule(call.params["scheduleKey"]))
 
 
 def delete_schedule(store: Store, call: Call) -> JsonObject:
     """DELETE /v1/invoice-schedules/{scheduleKey}: answers a bare CommonResponse."""
-    billruns.settle(store)
     with store.lock:
         schedules.delete(store, store.schedule(call.params["scheduleKey"]))
     return success_envelope(call.request_id)
@@ -46,7 +44,6 @@ def delete_schedule(store: Store, call: Call) -> JsonObject:
 
 def pause_schedule(store: Store, call: Call) -> JsonObject:
     """PUT /v1/invoice-schedules/{scheduleKey}/pause (any body is ignored)."""
-    billruns.settle(store)
     with store.lock:
         schedule = store.schedule(call.params["scheduleKey"])
         schedules.pause(schedule)
@@ -55,7 +52,6 @@ def pause_schedule(store: Store, call: Call) -> JsonObject:
 
 def resume_schedule(store: Store, call: Call) -> JsonObject:
     """PUT /v1/invoice-schedules/{scheduleKey}/resume (any body is ignored)."""
-    billruns.settle(store)
     with store.lock:
         schedule = store.schedule(call.params["scheduleKey"])
         schedules.resume(schedule)
@@ -77,14 +73,14 @@ def execute_schedule(store: Store, call: Call) -> JsonObject:
     item_id = _schedule_item_id(call.body)
     # Render under the same lock hold, so the answer shows the run as created (Pending), never a later state.
     with store.lock:
-        return billruns.render(billruns.execute(store, call.params["scheduleKey"], item_id, call.user_id))
+        run = billruns.execute(store, call.params["scheduleKey"], item_id, call.user_id)
+        return billruns.render(run, store.config.processing_delay)
 
 
 def get_bill_run(store: Store, call: Call) -> JsonObject:
-    """GET /v1/bill-runs/{billRunId}."""
-    billruns.settle(store)
-    with store.lock:
-        return billruns.render(store.bill_run(call.params["billRunId"]))
+    """GET /v1/bill-runs/{billRunId}, its status as of now."""
+    run = store.bill_run(call.params["billRunId"])
+    return billruns.render(run, store.config.processing_delay, store.now())
 
 
 HANDLERS: dict[str, Handler] = {

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from zuora_mock.errors import ApiError, Category
 
@@ -18,12 +16,12 @@ class ConcurrencyGate:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
+        self._limit_header = ("Concurrency-Limit-Limit", str(limit))
         self._in_flight = 0
         self._lock = threading.Lock()
 
-    @contextmanager
-    def enter(self) -> Iterator[None]:
-        """Hold one slot for the duration of a request, or raise the category-70 429 if none is free."""
+    def enter(self) -> None:
+        """Take one slot for a request (give it back with leave), or raise the category-70 429 if none is free."""
         with self._lock:
             if self._in_flight >= self.limit:
                 raise ApiError(
@@ -33,19 +31,18 @@ class ConcurrencyGate:
                     headers=[("Retry-After", "1")],
                 )
             self._in_flight += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._in_flight -= 1
+
+    def leave(self) -> None:
+        """Give back the slot taken by enter."""
+        with self._lock:
+            self._in_flight -= 1
 
     def headers(self) -> list[tuple[str, str]]:
         """Return the Concurrency-Limit-* headers Zuora puts on /v1 answers."""
-        with self._lock:
-            remaining = max(0, self.limit - self._in_flight)
+        remaining = max(0, self.limit - self._in_flight)  # one int read: no lock needed for a snapshot
         return [
             ("Concurrency-Limit-Type", "Default"),
-            ("Concurrency-Limit-Limit", str(self.limit)),
+            self._limit_header,
             ("Concurrency-Limit-Remaining", str(remaining)),
         ]
 

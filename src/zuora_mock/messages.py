@@ -11,33 +11,42 @@ JsonObject = dict[str, object]
 JSON_TYPE = "application/json; charset=utf-8"
 
 
-def _headers(environ: WSGIEnvironment) -> dict[str, str]:
-    # WSGI spells most headers HTTP_X_Y; the two body headers come without the prefix.
-    found = {key[5:].replace("_", "-").lower(): str(value) for key, value in environ.items() if key.startswith("HTTP_")}
-    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        if environ.get(key):
-            found[key.replace("_", "-").lower()] = str(environ[key])
-    return found
+# WSGI spells most headers HTTP_X_Y; the two body headers come without the prefix.
+_UNPREFIXED = frozenset({"content-type", "content-length"})
+# Header name -> environ key, memoised for the handful of names the mock ever asks for.
+_ENVIRON_KEYS: dict[str, str] = {}
+# One encoder for every reply: json.dumps with options builds a new encoder per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-@dataclass
+def _environ_key(name: str) -> str:
+    key = _ENVIRON_KEYS.get(name)
+    if key is None:
+        key = name.upper().replace("-", "_")
+        key = _ENVIRON_KEYS[name] = key if name in _UNPREFIXED else f"HTTP_{key}"
+    return key
+
+
+@dataclass(slots=True)
 class Request:
-    """One HTTP request as the mock sees it: header names lower-cased, the body still unread."""
+    """One HTTP request as the mock sees it: method, path, headers by name, the body still unread."""
 
     method: str
     path: str
-    headers: dict[str, str]
     environ: WSGIEnvironment = field(repr=False)
 
     @classmethod
     def from_environ(cls, environ: WSGIEnvironment) -> Request:
         """Build the request view of a WSGI environ, so later steps never touch the environ's spelling."""
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
-        return cls(method, str(environ.get("PATH_INFO", "") or "/"), _headers(environ), environ)
+        return cls(method, str(environ.get("PATH_INFO", "") or "/"), environ)
 
     def header(self, name: str) -> str | None:
-        """Return a header's value by case-insensitive name, as HTTP header names are."""
-        return self.headers.get(name.lower())
+        """Return a header's value by case-insensitive name; looked up on demand, as most are never asked for."""
+        value = self.environ.get(_environ_key(name.lower()))
+        if value is None or (not value and name.lower() in _UNPREFIXED):
+            return None  # an empty CONTENT_TYPE or CONTENT_LENGTH is how WSGI says the header was absent
+        return str(value)
 
     @property
     def stream(self) -> IO[bytes]:
@@ -45,7 +54,7 @@ class Request:
         return cast("IO[bytes]", self.environ["wsgi.input"])
 
 
-@dataclass
+@dataclass(slots=True)
 class Reply:
     """One HTTP answer before the common headers are added: status, headers of its own, and body."""
 
@@ -60,5 +69,5 @@ class Reply:
 
 def json_reply(status: int, document: object, headers: list[tuple[str, str]] | None = None) -> Reply:
     """Encode a JSON document as a reply; UTF-8 without escapes, as the charset says."""
-    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = _ENCODER.encode(document).encode("utf-8")
     return Reply(status, body, list(headers or []))

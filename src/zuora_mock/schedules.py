@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from zuora_mock import validation as v
 from zuora_mock.errors import ApiError, Category, JsonObject, not_found
-from zuora_mock.models import PENDING, PROCESSED, Schedule, ScheduleItem
-from zuora_mock.state import Store, new_id
+from zuora_mock.models import PENDING, PROCESSED, Schedule, ScheduleItem, new_id
+from zuora_mock.state import Store
 
 MAX_ITEMS = 50
 MAX_ORDERS = 10
@@ -21,16 +21,19 @@ def status(schedule: Schedule) -> str:
     """Derive the schedule status from its items, so resume restores what the items say it was."""
     if schedule.paused:
         return PAUSED
-    if all(item.status == PROCESSED for item in schedule.items):
+    if schedule.processed == len(schedule.items):
         return FULLY
-    if any(item.status != PENDING for item in schedule.items):
+    if schedule.claimed:
         return PARTIALLY
     return PENDING
 
 
 def next_pending(schedule: Schedule) -> ScheduleItem | None:
     """Return the earliest Pending item with a run date; items are kept in run-date order, blanks last."""
-    return next((item for item in schedule.items if item.status == PENDING and item.run_date), None)
+    if schedule.claimed == len(schedule.items):
+        return None
+    item = schedule.items[schedule.claimed]
+    return item if item.run_date else None
 
 
 def _item(raw: object, index: int) -> ScheduleItem:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,11 +17,6 @@ SEEDED_ACCOUNTS = (
 )
 
 
-def new_id() -> str:
-    """Return a Zuora-style object id: 32 lower-case hex digits."""
-    return secrets.token_hex(16)
-
-
 @dataclass
 class Store:
     """All state of one mock; callers hold `lock` for any read-modify-write so executions never race."""
@@ -34,7 +28,6 @@ class Store:
     schedule_numbers: dict[str, str] = field(default_factory=dict)
     item_owners: dict[str, str] = field(default_factory=dict)
     bill_runs: dict[str, BillRun] = field(default_factory=dict)
-    unsettled: set[str] = field(default_factory=set)
     schedule_count: int = 0
     bill_run_count: int = 0
 
@@ -53,16 +46,17 @@ class Store:
         self.schedule_count += 1
         return f"IS-{self.schedule_count:08d}"
 
-    def next_bill_run_number(self) -> str:
-        """Return the next BR- number (8 digits, as every Zuora sample shows)."""
+    def next_bill_run_number(self) -> int:
+        """Return the next bill run number, shown as BR- and 8 digits, as every Zuora sample shows."""
         self.bill_run_count += 1
-        return f"BR-{self.bill_run_count:08d}"
+        return self.bill_run_count
 
     def schedule(self, key: str) -> Schedule:
-        """Return the schedule whose id or IS- number is key, or raise category 40."""
+        """Return the schedule whose id or IS- number is key, its items settled to now, or raise category 40."""
         found = self.schedules.get(key) or self.schedules.get(self.schedule_numbers.get(key, ""))
         if found is None:
             raise not_found("Invoice schedule", key)
+        found.settle(self.now())
         return found
 
     def add_schedule(self, schedule: Schedule) -> None:

