@@ -11,6 +11,7 @@ PORT ?= 8080
 STRICT ?=
 FUZZ_EXAMPLES ?=
 FUZZ_SEED ?=
+JOBS ?=
 # Fault injection for `make mock` (empty: none), e.g. FAULT_RATE=0.2 LATENCY_MS=50.
 FAULT_RATE ?=
 FAULT_STATUSES ?=
@@ -45,8 +46,8 @@ $(PRISM): interop/prism/package-lock.json
 prism: ## install the lock-pinned Stoplight Prism into interop/prism (skipped with a reason without npm)
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(PRISM); else echo "skip: npm not found, Prism not installed"; fi
 
-contract: $(STAMP) ## check the target (BASE_URL=..., default: the embedded reference mock)
-	$(PY) -m pytest tests/contract -p no:randomly --disable-recording
+contract: $(STAMP) ## judge the target (BASE_URL=..., default: the embedded reference mock; JOBS=n); see README for exit codes
+	$(PY) -m zuora_contract run $(if $(JOBS),--jobs $(JOBS))
 
 test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mutant detection
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/unit tests/contract
@@ -55,7 +56,7 @@ test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mu
 	$(MAKE) --no-print-directory replay
 
 fuzz: $(STAMP) ## run only the schemathesis fuzz tests (FUZZ_EXAMPLES=300 by default here, FUZZ_SEED=, FUZZ_RATE=)
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/contract -m fuzz -p no:randomly --disable-recording
+	FUZZ=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/contract -m fuzz -p no:randomly --disable-recording
 
 mock: $(STAMP) ## serve the reference mock on 127.0.0.1 (PORT=8080; FAULT_RATE= FAULT_STATUSES= FAULT_SEED= LATENCY_MS=)
 	$(PY) -m zuora_mock --host 127.0.0.1 --port $(PORT) $(strip $(MOCK_FLAGS))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -152,14 +153,19 @@ def _check(env: Mapping[str, str], args: argparse.Namespace) -> None:
 def _pytest(arguments: list[str], env: Mapping[str, str]) -> int:
     """Run pytest as a child (a fresh interpreter, so the plugin's asserts are rewritten) and wait for it.
 
-    Ctrl-C reaches the child too; the parent keeps waiting while the child cleans the tenant up.
+    Ctrl-C reaches the child too, and SIGTERM (a cancelled CI job) is passed on as Ctrl-C; either way the
+    parent keeps waiting while the child cleans the tenant up.
     """
     process = subprocess.Popen([sys.executable, "-m", "pytest", *arguments], env=dict(env))
-    while True:
-        try:
-            return process.wait()
-        except KeyboardInterrupt:
-            say("interrupted: waiting for the run to delete or pause the schedules it created")
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: process.send_signal(signal.SIGINT))
+    try:
+        while True:
+            try:
+                return process.wait()
+            except KeyboardInterrupt:
+                say("interrupted: waiting for the run to delete or pause the schedules it created")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -27,12 +27,12 @@ from zuora_contract.recording import Mode, cassette_mode, session_cassette
 from zuora_contract.results import EXIT_CODES, Report, RuleResult, render_table
 from zuora_contract.settings import Settings, load_settings
 from zuora_contract.target import Target, open_replay_target, open_target
+from zuora_contract.tenant import interrupt_on_sigterm, leave_nothing_to_bill
 
 TARGET_KEY = pytest.StashKey[Target]()
 REPORT_KEY = pytest.StashKey[Report]()
 SETTINGS_KEY = pytest.StashKey[Settings]()
 DIVERGENCES_KEY = pytest.StashKey[dict[str, Divergence]]()
-PROVISIONER_KEY = pytest.StashKey[Provisioner]()
 TENANT_OUTPUT = "zuora_tenant"
 LOG_KEY = pytest.StashKey[ExchangeLog]()
 FATAL_KEY = pytest.StashKey[str]()
@@ -159,19 +159,17 @@ def target(request: pytest.FixtureRequest) -> Target:
 @pytest.fixture(scope="session")
 def provisioner(request: pytest.FixtureRequest, target: Target) -> Iterator[Provisioner]:
     """Test data made through Zuora's documented operations; none of it is left executable afterwards."""
-    provisioner = Provisioner(target)
-    request.config.stash[PROVISIONER_KEY] = provisioner
-    yield provisioner
+    yield Provisioner(target)
     _tidy(request.config)
 
 
 def _tidy(config: pytest.Config) -> None:
     """Delete or pause what the run created and list it in the report; also on failure and Ctrl-C."""
-    provisioner = config.stash.get(PROVISIONER_KEY, None)
+    target = config.stash.get(TARGET_KEY, None)
     run = config.stash.get(REPORT_KEY, None)
-    if provisioner is None or provisioner.target.replaying:  # a replay made nothing
+    if target is None or target.replaying:  # a replay made nothing
         return
-    settled = provisioner.cleanup()
+    settled = leave_nothing_to_bill(target)
     if run is not None:
         run.tenant.extend(leftover.as_dict() for leftover in settled)
 
@@ -242,6 +240,7 @@ class _Collector:
 def pytest_configure(config: pytest.Config) -> None:
     """Register the collector, which needs the config that pytest_runtest_logreport does not receive."""
     config.pluginmanager.register(_Collector(config), "zuora-contract-collector")
+    interrupt_on_sigterm()
 
 
 def _notices(config: pytest.Config, run: Report) -> list[str]:

@@ -106,9 +106,6 @@ class Provisioner:
     def __init__(self, target: Target, item_count: int = 3) -> None:
         self.target = target
         self.item_count = item_count
-        # Every schedule the run made, ID → number, until cleanup settles it.
-        self.created: dict[str, str] = {}
-        self.count = 0
         # What an expired wait taught: later waits of that kind probe once instead of waiting again,
         # so a target that never processes costs one wait per run, not one per case.
         self.stalled: dict[str, str] = {}
@@ -117,10 +114,8 @@ class Provisioner:
         self.refused: list[Schedule] = []
 
     def track(self, schedule: Schedule) -> None:
-        """Remember a schedule the run created (also through the fuzzer), so cleanup settles it."""
-        if schedule.id not in self.created:
-            self.count += 1
-        self.created[schedule.id] = schedule.number
+        """Remember a schedule the run created; the target registers every create it carries anyway."""
+        self.target.created[schedule.id] = schedule.number
 
     def _pause(self, seconds: float) -> None:
         """Sleep between polls, except in a replay, which answers from cassettes at once."""
@@ -213,6 +208,4 @@ class Provisioner:
 
     def cleanup(self) -> list[Leftover]:
         """Delete the run's Pending schedules, pause the rest, and say what was left; never fails the run."""
-        settled = leave_nothing_to_bill(self.target, self.created)
-        self.created = {}
-        return settled
+        return leave_nothing_to_bill(self.target)

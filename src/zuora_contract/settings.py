@@ -38,7 +38,7 @@ class Settings:
     # Every request's timeout, in seconds.
     timeout: float = 30.0
     # Seconds the whole run may spend waiting to retry transient answers (429, 502, 503, 504, no connection).
-    retry_budget: float = 120.0
+    retry_budget: float = 300.0
     # FUZZ=1/0; None leaves it to the target: on for the embedded mock and loopback, off for remote hosts.
     fuzz: bool | None = None
 
@@ -165,6 +165,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         report_dir=_clean(env.get("ZUORA_REPORT_DIR")) or "reports",
         wait_seconds=_seconds(env, "ZUORA_WAIT_SECONDS", 15.0),
         timeout=_seconds(env, "ZUORA_TIMEOUT", 30.0, positive=True),
-        retry_budget=_seconds(env, "ZUORA_RETRY_BUDGET", 120.0),
+        retry_budget=_seconds(env, "ZUORA_RETRY_BUDGET", 300.0),
         fuzz=_fuzz(env),
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import signal
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +34,7 @@ from zuora_contract.retry import (
 )
 from zuora_contract.settings import Settings
 
+SCHEDULES_PATH = "/v1/invoice-schedules"
 EXECUTE_PATH = "/v1/invoice-schedules/{scheduleKey}/execute"
 # Where a replayed run "sends" its requests: a reserved name that never resolves, so a request that no
 # cassette answers fails instead of reaching a network.
@@ -50,6 +53,8 @@ class Target:
     settings: Settings = field(repr=False)
     embedded: EmbeddedMock | None = field(default=None, repr=False)
     retries: RetryBudget = field(default_factory=lambda: RetryBudget(0.0), repr=False)
+    # Every schedule a request through this target created (ID → number), whoever sent it: cleanup settles them.
+    created: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def is_embedded(self) -> bool:
@@ -96,7 +101,9 @@ class Target:
         for attempt in range(MAX_ATTEMPTS):
             response: httpx.Response | None = None
             try:
-                response = self.client.send(request, auth=auth)
+                with deferred_interrupt(_creates(request)):
+                    response = self.client.send(request, auth=auth)
+                    self._remember(request, response)
                 answer: int | Exception = response.status_code
             except httpx.TransportError as error:
                 answer = error
@@ -118,6 +125,17 @@ class Target:
             f"({self.retries.spent:.1f}s of the run's {self.retries.seconds:g}s retry budget used)"
         )
 
+    def _remember(self, request: httpx.Request, response: httpx.Response) -> None:
+        """Register a schedule this request created, so no run leaves one behind unknown."""
+        if not _creates(request) or response.status_code != 200:
+            return
+        try:
+            body = response.json()
+        except ValueError:
+            return
+        if isinstance(body, dict) and body.get("success") is not False and isinstance(body.get("id"), str):
+            self.created[body["id"]] = str(body.get("number"))
+
     def execute(self, schedule_key: str, body: Any, **kwargs: Any) -> httpx.Response:
         """POST the execute operation for one schedule."""
         return self.request("POST", EXECUTE_PATH.format(scheduleKey=schedule_key), json_body=body, **kwargs)
@@ -137,6 +155,26 @@ class Target:
         self.client.close()
         if self.embedded is not None:
             self.embedded.close()
+
+
+def _creates(request: httpx.Request) -> bool:
+    return request.method == "POST" and request.url.path.rstrip("/") == SCHEDULES_PATH
+
+
+@contextmanager
+def deferred_interrupt(active: bool = True) -> Iterator[None]:
+    """Hold Ctrl-C until a create's answer is registered, so an interrupted run cannot lose a schedule."""
+    if not active or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            raise KeyboardInterrupt
 
 
 def name_for(base_url: str) -> str:

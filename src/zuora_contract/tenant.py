@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass
 
 from zuora_contract.checks import body_of, categories_in, is_refusal
 from zuora_contract.failures import TargetError
+from zuora_contract.target import SCHEDULES_PATH as SCHEDULES
 from zuora_contract.target import Target
 
-SCHEDULES = "/v1/invoice-schedules"
 NOT_FOUND = 404
 NOT_FOUND_CATEGORY = "40"
 
@@ -85,7 +85,14 @@ def uninterruptible() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def leave_nothing_to_bill(target: Target, schedules: dict[str, str]) -> list[Leftover]:
-    """Settle every schedule (id → number) the run created; never raises, so a failed run still cleans up."""
+def interrupt_on_sigterm() -> None:
+    """Treat SIGTERM (a cancelled CI job) like Ctrl-C, so the run still cleans the tenant up before it exits."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+def leave_nothing_to_bill(target: Target) -> list[Leftover]:
+    """Settle every schedule created through the target so far; never raises, so a failed run still cleans up."""
     with uninterruptible():
+        schedules, target.created = target.created, {}
         return [Leftover(schedule_id, number, settle(target, schedule_id)) for schedule_id, number in schedules.items()]

@@ -53,7 +53,7 @@ def test_cleanup_deletes_pending_and_paused_untouched_schedules(provisioner: Pro
     ]
     assert _gone(provisioner.target, pending.id)
     assert _gone(provisioner.target, paused.id)
-    assert provisioner.created == {}
+    assert provisioner.target.created == {}
 
 
 def test_cleanup_pauses_a_partly_executed_schedule(provisioner: Provisioner) -> None:
