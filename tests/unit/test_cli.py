@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -21,13 +22,26 @@ ROOT = Path(__file__).resolve().parents[2]
 QUICK = ("--family", "samples", "--no-fuzz")
 
 
-def gate(tmp_path: Path, *flags: str, **env: str) -> subprocess.CompletedProcess[str]:
+def gate(tmp_path: Path, *flags: str, timeout: float = 240, **env: str) -> subprocess.CompletedProcess[str]:
     """Run the real command from outside the checkout, with no ZUORA_* variable but those given."""
     clean = {key: value for key, value in os.environ.items() if not key.startswith(("ZUORA_", "STRICT", "FUZZ"))}
     command = [sys.executable, "-m", "zuora_contract", "run", "--report-dir", str(tmp_path), *flags]
-    return subprocess.run(
-        command, cwd=tmp_path, env=clean | env, capture_output=True, text=True, timeout=240, check=False
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=clean | env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGINT)  # the gate and its pytest child clean up, then stop
+        process.communicate(timeout=120)
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def mock_credentials(url: str) -> dict[str, str]:
