@@ -40,6 +40,8 @@ EXECUTE_PATH = "/v1/invoice-schedules/{scheduleKey}/execute"
 # cassette answers fails instead of reaching a network.
 REPLAY_BASE_URL = "http://replay.invalid"
 EMBEDDED_NAME = "reference-mock"
+# A hard cap on the schedules one run (one process) may create: a full run makes 76 plus at most 19 for fuzzing.
+MAX_SCHEDULES = 120
 
 
 @dataclass
@@ -55,6 +57,7 @@ class Target:
     retries: RetryBudget = field(default_factory=lambda: RetryBudget(0.0), repr=False)
     # Every schedule a request through this target created (ID → number), whoever sent it: cleanup settles them.
     created: dict[str, str] = field(default_factory=dict, repr=False)
+    creates: int = 0
 
     @property
     def is_embedded(self) -> bool:
@@ -98,6 +101,8 @@ class Target:
         """Send a built request, re-sending it after a transient answer only where that cannot execute twice."""
         auth: Any = httpx.USE_CLIENT_DEFAULT if authenticate else None
         where = f"{request.method} {request.url.path} to {self.base_url}"
+        if _creates(request) and self.creates >= MAX_SCHEDULES:
+            raise TargetError(f"the run would create more than {MAX_SCHEDULES} invoice schedules; not sent")
         for attempt in range(MAX_ATTEMPTS):
             response: httpx.Response | None = None
             try:
@@ -135,6 +140,7 @@ class Target:
             return
         if isinstance(body, dict) and body.get("success") is not False and isinstance(body.get("id"), str):
             self.created[body["id"]] = str(body.get("number"))
+            self.creates += 1
 
     def execute(self, schedule_key: str, body: Any, **kwargs: Any) -> httpx.Response:
         """POST the execute operation for one schedule."""

@@ -15,7 +15,7 @@ from zuora_contract.auth import BearerToken, OAuthClientCredentials
 from zuora_contract.failures import TargetError
 from zuora_contract.retry import RATE_LIMITED, RetryBudget, Unretryable, may_retry, retry_after
 from zuora_contract.settings import Settings
-from zuora_contract.target import Target
+from zuora_contract.target import MAX_SCHEDULES, Target
 from zuora_mock.server import serve
 
 EXECUTE = "/v1/invoice-schedules/IS-1/execute"
@@ -155,3 +155,13 @@ def test_oauth_token_request_is_retried_after_429() -> None:
         with httpx.Client(base_url=server.url, auth=auth) as client:
             assert client.get("/v1/bill-runs/x").status_code == 200
     assert [path for _, path, _ in app.seen] == ["/oauth/token"] * 3 + ["/v1/bill-runs/x"]
+
+
+def test_target_caps_the_schedules_a_run_creates(scripted: Make) -> None:
+    """Past the cap a create is not sent at all, so a runaway run cannot flood the account."""
+    app = Scripted()
+    target = scripted(app)
+    target.creates = MAX_SCHEDULES
+    with pytest.raises(TargetError, match="more than"):
+        target.request("POST", "/v1/invoice-schedules", json_body={})
+    assert app.seen == []
