@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from zuora_contract.failures import ConfigError
-from zuora_contract.settings import load_settings
+from zuora_contract.settings import Settings, load_settings
 
 EXIT_CODES = {"conformant": 0, "nonconformant": 1, "error": 2}
 EXIT_ERROR = 2
@@ -90,7 +90,7 @@ def run_environment(args: argparse.Namespace, environ: Mapping[str, str]) -> dic
         "ZUORA_VERSION": args.zuora_version,
         "ZUORA_TARGET_NAME": args.target_name,
         "ZUORA_DIVERGENCES": str(Path(args.divergences).resolve()) if args.divergences else None,
-        "ZUORA_REPORT_DIR": str(Path(args.report_dir or env.get("ZUORA_REPORT_DIR") or "reports").resolve()),
+        "ZUORA_REPORT_DIR": args.report_dir,
         "STRICT": "1" if args.strict_should else None,
         "FUZZ": None if args.fuzz is None else ("1" if args.fuzz else "0"),
         "FUZZ_EXAMPLES": str(args.fuzz_examples) if args.fuzz_examples else None,
@@ -99,11 +99,10 @@ def run_environment(args: argparse.Namespace, environ: Mapping[str, str]) -> dic
     return env
 
 
-def pytest_arguments(args: argparse.Namespace, root: Path, report_dir: Path) -> list[str]:
-    """The pytest command line for the suite: live (no cassettes), JUnit beside the JSON report."""
+def pytest_arguments(args: argparse.Namespace, root: Path) -> list[str]:
+    """The pytest command line for the suite: live (no cassettes); the plugin writes both reports."""
     arguments = [str(root / "tests" / "contract"), "--rootdir", str(root), "-c", str(root / "pyproject.toml")]
-    arguments += ["-p", "no:randomly", "--disable-recording", "-o", "junit_family=xunit2"]
-    arguments += [f"--junitxml={report_dir / 'junit.xml'}", "-v" if args.verbose else "-q"]
+    arguments += ["-p", "no:randomly", "--disable-recording", "-v" if args.verbose else "-q"]
     arguments += ["--tb=long" if args.verbose else "--tb=short"]
     arguments += [f"--rule={rule}" for rule in args.rule] + [f"--family={family}" for family in args.family]
     arguments += [f"--level={args.level}"] if args.level else []
@@ -140,14 +139,15 @@ def _report(report_dir: Path) -> dict[str, Any] | None:
     return loaded
 
 
-def _check(env: Mapping[str, str], args: argparse.Namespace) -> None:
+def _check(env: Mapping[str, str], args: argparse.Namespace) -> Settings:
     """Refuse an unusable configuration before anything is started or sent."""
-    load_settings(env)
+    settings = load_settings(env)
     if args.divergences and not Path(args.divergences).is_file():
         raise ConfigError(f"--divergences {args.divergences}: no such file")
     from zuora_contract.fuzz import budget_from_env  # after the quick checks: it loads schemathesis
 
     budget_from_env(True, env)
+    return settings
 
 
 def _pytest(arguments: list[str], env: Mapping[str, str]) -> int:
@@ -172,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the suite and turn its outcome into the gate's exit code."""
     env = run_environment(args, os.environ)
     try:
-        _check(env, args)
+        settings = _check(env, args)
     except ConfigError as error:
         say(f"configuration error: {error}")
         return EXIT_CONFIG
@@ -181,9 +181,9 @@ def run(args: argparse.Namespace) -> int:
     if not (ROOT / "tests" / "contract").is_dir():
         say(f"configuration error: the suite is not at {ROOT / 'tests' / 'contract'}; run from a checkout")
         return EXIT_CONFIG
-    report_dir = Path(env["ZUORA_REPORT_DIR"])
+    report_dir = Path(settings.report_dir)  # the child runs in this directory too
     (report_dir / "conformance.json").unlink(missing_ok=True)  # a stale report must never decide this run
-    status = _pytest(pytest_arguments(args, ROOT, report_dir), env)
+    status = _pytest(pytest_arguments(args, ROOT), env)
     code, reason = verdict_exit(status, _report(report_dir), bool(args.rule or args.family or args.level))
     say(reason)
     return code
