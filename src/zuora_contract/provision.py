@@ -166,9 +166,13 @@ class Provisioner:
 
     def _bounded_wait(self, kind: str, probe: Callable[[], T], done: Callable[[T], bool]) -> T:
         """Wait within ZUORA_WAIT_SECONDS, or probe once when an earlier wait of this kind ran out."""
-        wait = self.target.settings.wait_seconds
+        wait = limit = self.target.settings.wait_seconds
+        if kind in self.stalled:
+            # After one expired wait, wait only as long as processing was seen to take (3x), else not at all.
+            seen = self.processing_seconds
+            limit = min(wait, 3 * max(seen)) if seen else 0.0
         started = time.monotonic()
-        value = wait_for(probe, done, 0.0 if kind in self.stalled else wait, pause=self._pause)
+        value = wait_for(probe, done, limit, pause=self._pause)
         if not done(value):
             self.stalled.setdefault(kind, f"an earlier wait of {wait:g}s for {kind} ran out")
         elif kind == "bill-run processing":

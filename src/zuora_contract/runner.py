@@ -199,7 +199,8 @@ def _side_effects(case: Case, provisioner: Provisioner, given: Given, response: 
         failures += _unchanged(provisioner, touched)
         # An execution queued asynchronously after the refusal shows only later: re-checked at the end.
         provisioner.refused.extend(touched)
-    if "executes" in expect:
+    if "executes" in expect and response.status_code == 200 and not is_refusal(response):
+        # Only a success can have executed anything; a failed answer is judged by `judge` alone.
         body = body_of(response)
         bill_run = body.get("id") if isinstance(body, dict) else None
         item_id = given.values[expect["executes"]]
