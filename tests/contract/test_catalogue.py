@@ -24,7 +24,7 @@ except ConfigError as error:
         pytest.param(
             case,
             id=case.qualified_id,
-            marks=pytest.mark.rule(case.qualified_id, level=case.level, source=case.source_text),
+            marks=pytest.mark.rule(case.qualified_id),
         )
         for case in CASES
     ],
@@ -34,7 +34,7 @@ def test_catalogue_case_holds(case: Case, provisioner: Provisioner) -> None:
     run_case(case, provisioner)
 
 
-@pytest.mark.rule("refusals.nothing-executed-later", level="must", source="REF-HTML, KC-ITEM")
+@pytest.mark.rule("refusals.nothing-executed-later")
 def test_catalogue_refused_requests_execute_nothing_later(provisioner: Provisioner) -> None:
     """Runs after the cases: a refusal queued for asynchronous execution would show only now."""
     if not provisioner.refused:

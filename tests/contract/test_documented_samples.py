@@ -23,13 +23,11 @@ from zuora_contract.processing import check_item_executed
 from zuora_contract.provision import Provisioner, Schedule
 from zuora_contract.target import Target, new_track_id
 
-SOURCE = "KC-EXEC-API"
-
 # Recorded with pytest-recording under cassettes/test_documented_samples/ (make record), replayed by make replay.
 pytestmark = pytest.mark.vcr
 
 
-@pytest.mark.rule("samples.with-item", level="must", source=SOURCE)
+@pytest.mark.rule("samples.with-item")
 def test_sample_with_item_executes_the_named_earliest_item(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:
@@ -48,7 +46,7 @@ def test_sample_with_item_executes_the_named_earliest_item(
     raise_all(failures)
 
 
-@pytest.mark.rule("samples.without-item", level="must", source=SOURCE)
+@pytest.mark.rule("samples.without-item")
 def test_sample_without_item_executes_the_next_pending_item(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:
@@ -67,7 +65,7 @@ def test_sample_without_item_executes_the_next_pending_item(
     raise_all(failures)
 
 
-@pytest.mark.rule("samples.every-documented-key", level="should", source=SOURCE)
+@pytest.mark.rule("samples.every-documented-key")
 def test_sample_response_carries_every_key_of_the_samples(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:

@@ -39,21 +39,21 @@ def fuzzer(request: pytest.FixtureRequest, target: Target, provisioner: Provisio
     assert fuzzer.pool.created <= BUDGET.max_schedules, "the fuzz run created more schedules than its bound"
 
 
-@pytest.mark.rule("fuzz.execute", level="must", source="OAS-FULL")
+@pytest.mark.rule("fuzz.execute")
 @SCHEMA.include(operation_id="POST_ExecuteInvoiceSchedule").parametrize()
 def test_fuzz_execute_holds_every_rule(case: object, fuzzer: Fuzzer) -> None:
     """Examples, coverage and fuzzing phases, positive and negative, on real schedules and unknown keys."""
     fuzzer.run(case)
 
 
-@pytest.mark.rule("fuzz.reads", level="must", source="OAS-FULL")
+@pytest.mark.rule("fuzz.reads")
 @SCHEMA.include(operation_id=["GET_BillRun", "GET_InvoiceSchedule"]).parametrize()
 def test_fuzz_reads_hold_every_rule(case: object, fuzzer: Fuzzer) -> None:
     """The read operations the stateful sequences rely on, on real schedules and unknown keys."""
     fuzzer.run(case)
 
 
-@pytest.mark.rule("fuzz.stateful", level="must", source="OAS-FULL")
+@pytest.mark.rule("fuzz.stateful")
 def test_fuzz_stateful_links_hold_every_rule(fuzzer: Fuzzer) -> None:
     """Schemathesis' state machine over the fragment's links, bounded in steps and schedules."""
     if fuzzer.transport.exhausted():
@@ -69,7 +69,7 @@ def test_fuzz_stateful_links_hold_every_rule(fuzzer: Fuzzer) -> None:
         pytest.skip("the state machine sent no request: the run's request or schedule budget was used up")
 
 
-@pytest.mark.rule("fuzz.sequences", level="must", source="OAS-FULL, KC-EXEC-API")
+@pytest.mark.rule("fuzz.sequences")
 def test_fuzz_sequences_follow_the_links_with_drawn_requests(fuzzer: Fuzzer) -> None:
     """Create → execute → bill run and pause → execute → resume → execute, walked on purpose."""
     walk_sequences(fuzzer, SCHEMA)

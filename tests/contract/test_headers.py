@@ -27,7 +27,7 @@ SYNTAX = {
 }
 
 
-@pytest.mark.rule("versions.unsupported-is-tenant-default", level="must", source="DEV-VERSIONS")
+@pytest.mark.rule("versions.unsupported-is-tenant-default")
 def test_versions_unsupported_value_answers_as_the_tenant_default(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:
@@ -44,7 +44,7 @@ def test_versions_unsupported_value_answers_as_the_tenant_default(
         raise ContractFailure("an unsupported Zuora-Version changed the answer", received, f"HTTP {plain.status_code}")
 
 
-@pytest.mark.rule("headers.rate-limit-syntax", level="should", source="OAS-FULL, DEV-RATE")
+@pytest.mark.rule("headers.rate-limit-syntax")
 def test_headers_rate_limit_values_have_the_documented_syntax(target: Target, schedule: Schedule) -> None:
     """RateLimit-* and Concurrency-Limit-*, judged only when present."""
     response = target.execute(schedule.id, {})
@@ -57,7 +57,7 @@ def test_headers_rate_limit_values_have_the_documented_syntax(target: Target, sc
         raise ContractFailure("rate-limit headers out of their documented syntax", repr(wrong), "OAS-FULL's syntax")
 
 
-@pytest.mark.rule("encoding.gzip-response-over-1000-bytes", level="should", source="REF-HTML, OAS-FULL")
+@pytest.mark.rule("encoding.gzip-response-over-1000-bytes")
 def test_encoding_gzip_answer_when_accepted_and_over_1000_bytes(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:

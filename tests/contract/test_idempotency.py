@@ -29,7 +29,7 @@ def _pending_ids(provisioner: Provisioner, schedule: Schedule) -> set[str]:
     return {item for item, status in statuses(provisioner, schedule).items() if status == "Pending"}
 
 
-@pytest.mark.rule("idempotency.replay", level="must", source="DEV-IDEMP")
+@pytest.mark.rule("idempotency.replay")
 def test_idempotency_same_key_replays_without_executing(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:
@@ -53,7 +53,7 @@ def test_idempotency_same_key_replays_without_executing(
     raise_all(failures)
 
 
-@pytest.mark.rule("idempotency.new-key-executes", level="must", source="DEV-IDEMP")
+@pytest.mark.rule("idempotency.new-key-executes")
 def test_idempotency_different_key_executes_again(target: Target, provisioner: Provisioner, schedule: Schedule) -> None:
     """A different Idempotency-Key is a new request: a new bill run for the next item."""
     first_item, second_item, *_ = schedule.require_pending(2, provisioner.item_count)
@@ -66,7 +66,7 @@ def test_idempotency_different_key_executes_again(target: Target, provisioner: P
     executed(provisioner, current, second_item.id, second)
 
 
-@pytest.mark.rule("idempotency.replays-refusals", level="must", source="DEV-IDEMP")
+@pytest.mark.rule("idempotency.replays-refusals")
 def test_idempotency_replays_a_refusal_after_the_cause_is_gone(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:
@@ -85,7 +85,7 @@ def test_idempotency_replays_a_refusal_after_the_cause_is_gone(
         raise ContractFailure("repeat of a refused request was not replayed", received, "the stored refusal")
 
 
-@pytest.mark.rule("idempotency.other-body-not-executed", level="must", source="DEV-IDEMP")
+@pytest.mark.rule("idempotency.other-body-not-executed")
 def test_idempotency_same_key_other_body_never_executes_twice(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:
@@ -108,7 +108,7 @@ def test_idempotency_same_key_other_body_never_executes_twice(
     raise_all(failures)
 
 
-@pytest.mark.rule("idempotency.other-url-refused", level="should", source="DEV-IDEMP")
+@pytest.mark.rule("idempotency.other-url-refused")
 def test_idempotency_same_key_on_another_schedule_gets_422(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:
@@ -123,7 +123,7 @@ def test_idempotency_same_key_on_another_schedule_gets_422(
         raise ContractFailure("a key reused on another schedule's URL was not refused with 422", received, "HTTP 422")
 
 
-@pytest.mark.rule("idempotency.in-flight-at-most-once", level="must", source="DEV-IDEMP")
+@pytest.mark.rule("idempotency.in-flight-at-most-once")
 def test_idempotency_concurrent_duplicates_execute_at_most_once(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:
@@ -155,7 +155,7 @@ def test_idempotency_concurrent_duplicates_execute_at_most_once(
     raise_all(failures)
 
 
-@pytest.mark.rule("idempotency.replay-headers", level="should", source="DEV-IDEMP")
+@pytest.mark.rule("idempotency.replay-headers")
 def test_idempotency_replay_carries_the_original_headers(target: Target, schedule: Schedule) -> None:
     """DEV-IDEMP: the stored status code, headers and body come back; per-answer headers aside."""
     key = ids.idempotency_key()

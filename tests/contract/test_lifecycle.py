@@ -27,7 +27,7 @@ def _pause_resume(provisioner: Provisioner, schedule: Schedule, before: str) -> 
     return [ContractFailure(f"resume did not restore {before}", resumed.status, before)]
 
 
-@pytest.mark.rule("lifecycle.resume-restores-status", level="must", source="KC-RESUME, DEV-IS-OPS")
+@pytest.mark.rule("lifecycle.resume-restores-status")
 def test_lifecycle_resume_restores_the_status_before_the_pause(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:
@@ -41,7 +41,7 @@ def test_lifecycle_resume_restores_the_status_before_the_pause(
     raise_all(failures + _pause_resume(provisioner, schedule, "PartiallyProcessed"))
 
 
-@pytest.mark.rule("lifecycle.concurrent-empty-bodies-once-each", level="must", source="REF-HTML, KC-GEN")
+@pytest.mark.rule("lifecycle.concurrent-empty-bodies-once-each")
 def test_lifecycle_concurrent_empty_bodies_execute_each_item_once_in_order(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:

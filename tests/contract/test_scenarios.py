@@ -18,7 +18,7 @@ from zuora_contract.target import Target
 pytestmark = pytest.mark.vcr
 
 
-@pytest.mark.rule("items.walk-in-run-date-order", level="must", source="KC-GEN, KC-STATUS, KC-ITEM")
+@pytest.mark.rule("items.walk-in-run-date-order")
 def test_items_execute_in_run_date_order_through_every_status(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:
@@ -43,7 +43,7 @@ def test_items_execute_in_run_date_order_through_every_status(
     raise_all(failures)
 
 
-@pytest.mark.rule("billrun.new-per-execution", level="must", source="REF-HTML")
+@pytest.mark.rule("billrun.new-per-execution")
 def test_billrun_each_execution_creates_a_new_bill_run(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:
@@ -58,7 +58,7 @@ def test_billrun_each_execution_creates_a_new_bill_run(
             raise ContractFailure(f"two executions returned the same {field}", repr(second[field]), "a new value")
 
 
-@pytest.mark.rule("billrun.retrievable", level="must", source="DEV-GETBR")
+@pytest.mark.rule("billrun.retrievable")
 def test_billrun_is_retrievable_by_its_id(target: Target, provisioner: Provisioner, schedule: Schedule) -> None:
     """`GET /v1/bill-runs/{id}` returns the executed bill run with the same number."""
     created = execute_ok(
@@ -67,7 +67,7 @@ def test_billrun_is_retrievable_by_its_id(target: Target, provisioner: Provision
     raise_all(check_retrieved(provisioner.get_bill_run(str(created["id"])), created))
 
 
-@pytest.mark.rule("concurrency.item-at-most-once", level="must", source="REF-HTML, DEV-IDEMP")
+@pytest.mark.rule("concurrency.item-at-most-once")
 def test_concurrency_named_item_executes_at_most_once(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:

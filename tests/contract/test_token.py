@@ -9,7 +9,7 @@ from zuora_contract.target import Target
 from zuora_contract.tokens import check_token_response, request_token
 
 
-@pytest.mark.rule("auth.token-expires-in-number", level="must", source="DEV-TOKEN")
+@pytest.mark.rule("auth.token-expires-in-number")
 def test_token_answer_has_numeric_expiry_and_bearer_token(target: Target) -> None:
     """`expires_in` is a JSON number, `token_type` bearer and `access_token` a non-empty string."""
     if not (target.settings.client_id and target.settings.client_secret):
