@@ -19,6 +19,7 @@ import pytest
 from zuora_contract.divergences import Divergence, divergence_path, load_divergences, notices
 from zuora_contract.exchanges import ExchangeLog, attach
 from zuora_contract.failures import ConfigError, TargetError
+from zuora_contract.html_report import write_html
 from zuora_contract.junit import write_junit
 from zuora_contract.outcomes import as_property, classify, rule_of, short_text
 from zuora_contract.provision import Provisioner, Schedule
@@ -78,7 +79,7 @@ def _report(config: pytest.Config) -> Report:
 
 def _write_reports(config: pytest.Config, run: Report) -> list[Path]:
     directory = Path(config.stash[SETTINGS_KEY].report_dir)
-    return [run.write_json(directory), write_junit(run, directory)]
+    return [run.write_json(directory), write_junit(run, directory), write_html(run, directory)]
 
 
 def _stop(config: pytest.Config, message: str, code: int) -> None:
