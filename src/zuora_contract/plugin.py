@@ -22,6 +22,7 @@ from zuora_contract.failures import ConfigError, TargetError
 from zuora_contract.html_report import write_html
 from zuora_contract.junit import write_junit
 from zuora_contract.outcomes import as_property, classify, rule_of, short_text
+from zuora_contract.progress import Heartbeat
 from zuora_contract.provision import Provisioner, Schedule
 from zuora_contract.recording import Mode, cassette_mode, session_cassette
 from zuora_contract.results import EXIT_CODES, Report, RuleResult, render_table
@@ -212,9 +213,29 @@ class _Collector:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        self.heartbeat: Heartbeat | None = None
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Start the heartbeat where the terminal is (not on xdist workers, whose output nobody sees)."""
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None and not _is_worker(self.config) and self.config.get_verbosity() > -2:
+            self.heartbeat = Heartbeat(reporter, len(session.items))
+            self.heartbeat.start()
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        """Note which test runs now, for the heartbeat."""
+        if self.heartbeat is not None:
+            self.heartbeat.began(nodeid)
+
+    def pytest_sessionfinish(self) -> None:
+        """Silence the heartbeat before the summary."""
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Add the report's rule outcome to the run."""
+        if self.heartbeat is not None and report.when == "teardown":
+            self.heartbeat.finished()
         properties = dict(report.user_properties)
         if RESULT_PROPERTY not in properties:
             return
