@@ -39,25 +39,25 @@ prism: ## install the lock-pinned Stoplight Prism into interop/prism (skipped wi
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(PRISM); else echo "skip: npm not found, Prism not installed"; fi
 
 contract: $(STAMP) ## check the target (BASE_URL=..., default: the embedded reference mock)
-	$(PY) -m pytest tests/contract -p no:randomly --disable-recording
+	$(PY) -m pytest --pyargs zuora_contract.suite -p no:randomly --disable-recording
 
 test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mutant detection
-	env -u ZUORA_BASE_URL $(PY) -m pytest tests/unit tests/contract
+	env -u ZUORA_BASE_URL $(PY) -m pytest tests/unit src/zuora_contract/suite
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/mutants -n 2
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/sdk
 	$(MAKE) --no-print-directory replay
 
 fuzz: $(STAMP) ## run only the schemathesis fuzz tests (FUZZ_EXAMPLES=300 by default here, FUZZ_SEED=, FUZZ_RATE=)
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/contract -m fuzz -p no:randomly --disable-recording
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest --pyargs zuora_contract.suite -m fuzz -p no:randomly --disable-recording
 
 mock: $(STAMP) ## serve the reference mock on 127.0.0.1 (PORT=8080 by default)
 	$(PY) -m zuora_mock --host 127.0.0.1 --port $(PORT)
 
 record: $(STAMP) ## re-record cassettes against the target (BASE_URL=..., default: the embedded mock) into cassettes/
-	mkdir -p cassettes && find cassettes -mindepth 1 -maxdepth 1 -type d ! -name documented -exec rm -rf {} + && $(PY) -m pytest tests/contract -m "not fuzz" -p no:randomly --record-mode=rewrite
+	mkdir -p cassettes && find cassettes -mindepth 1 -maxdepth 1 -type d ! -name documented -exec rm -rf {} + && $(PY) -m pytest --pyargs zuora_contract.suite -m "not fuzz" -p no:randomly --record-mode=rewrite
 
 replay: $(STAMP) ## replay cassettes offline with the network blocked (reports in reports/replay)
-	env -u ZUORA_BASE_URL ZUORA_REPORT_DIR=reports/replay $(PY) -m pytest tests/contract -m "not fuzz" -p no:randomly --record-mode=none --block-network
+	env -u ZUORA_BASE_URL ZUORA_REPORT_DIR=reports/replay $(PY) -m pytest --pyargs zuora_contract.suite -m "not fuzz" -p no:randomly --record-mode=none --block-network
 
 bench: $(STAMP) ## measure fuzz cases per second: suite vs `st run`
 	$(PY) benchmarks/fuzz_throughput.py

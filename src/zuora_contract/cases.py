@@ -10,9 +10,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from zuora_contract.failures import ConfigError
-from zuora_contract.spec import ROOT
+from zuora_contract.spec import DATA_DIR
 
-CONTRACTS_DIR = ROOT / "contracts"
+CONTRACTS_DIR = DATA_DIR / "contracts"
 SCHEMA_PATH = CONTRACTS_DIR / "case.schema.json"
 # Files beside the case files that hold other things: the scenario rules, the sources, the schemas.
 NOT_CASE_FILES = frozenset({"scenarios.json", "sources.json"})

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from zuora_contract import cassette_plugin
+from zuora_contract.cassette_plugin import TARGET_KEY
 from zuora_contract.divergences import Divergence, divergence_path, load_divergences, notices
 from zuora_contract.exchanges import ExchangeLog, attach
 from zuora_contract.failures import ConfigError, TargetError
@@ -29,7 +31,6 @@ from zuora_contract.results import EXIT_CODES, Report, RuleResult, render_table
 from zuora_contract.settings import Settings, load_settings
 from zuora_contract.target import Target, open_replay_target, open_target
 
-TARGET_KEY = pytest.StashKey[Target]()
 REPORT_KEY = pytest.StashKey[Report]()
 SETTINGS_KEY = pytest.StashKey[Settings]()
 DIVERGENCES_KEY = pytest.StashKey[dict[str, Divergence]]()
@@ -246,8 +247,14 @@ class _Collector:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the collector, which needs the config that pytest_runtest_logreport does not receive."""
+    """Declare the markers and register the collector and the cassette wiring (after pytest-recording)."""
+    config.addinivalue_line(
+        "markers", "rule(id, level='must', source=''): ties a test to a rule id; the registry supplies level and source"
+    )
+    config.addinivalue_line("markers", "fuzz: a schemathesis property-based contract test")
     config.pluginmanager.register(_Collector(config), "zuora-contract-collector")
+    if not config.pluginmanager.has_plugin("zuora-contract-cassettes"):
+        config.pluginmanager.register(cassette_plugin, "zuora-contract-cassettes")
 
 
 def _notices(config: pytest.Config, run: Report) -> list[str]:

@@ -75,10 +75,10 @@ def _content(spec: dict[str, Any], given: Given) -> bytes:
         content = httpx.Request("POST", "/", json=_fill(spec.get("body", {}), given.values)).content
     encoding = spec.get("content_encoding")
     if encoding == "gzip":
-        return gzip.compress(content)
+        return gzip.compress(content, mtime=0)
     if encoding == "corrupt-gzip":
         # A valid gzip header followed by bytes that inflate to nothing readable.
-        return gzip.compress(content)[:10] + b"\x00not deflate data\xff"
+        return gzip.compress(content, mtime=0)[:10] + b"\x00not deflate data\xff"
     return content
 
 

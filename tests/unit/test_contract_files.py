@@ -11,7 +11,6 @@ from zuora_contract.cases import CONTRACTS_DIR, NOT_CASE_FILES, SCHEMA_PATH, loa
 from zuora_contract.failures import ConfigError
 
 KNOWN_TAGS = set(json.loads(SCHEMA_PATH.read_text())["$defs"]["source"]["properties"]["tag"]["enum"])
-TESTS = Path(__file__).resolve().parents[1] / "contract"
 
 
 def test_contract_files_load_with_unique_ids() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import zuora_contract.suite
 from zuora_contract.cases import CONTRACTS_DIR, SCHEMA_PATH
 from zuora_contract.failures import ConfigError
 from zuora_contract.registry import _scenario_rules, load_registry
@@ -15,7 +16,7 @@ from zuora_contract.runner import AUTH_HEADERS, KEY_FORMS
 from zuora_contract.sources import load_sources, tags_in
 from zuora_contract.states import PLACEHOLDERS, PRECONDITIONS
 
-CONTRACT_TESTS = Path(__file__).resolve().parents[1] / "contract"
+CONTRACT_TESTS = Path(zuora_contract.suite.__file__).parent
 
 
 def _marker_ids() -> set[str]:

@@ -1,8 +1,9 @@
 """Cassette wiring for pytest-recording: where cassettes live, how they are matched and scrubbed, and seeds.
 
-`make record` (`--record-mode=rewrite`) writes `cassettes/<test module>/<test>.yaml`; `make replay`
-(`--record-mode=none --block-network`) plays them back. Without `--record-mode` VCR.py stays out of the
-way, so `make test` and `make contract` talk to the live target as before.
+Registered by the main plugin once every entry-point plugin is loaded, so these fixtures take the place
+of pytest-recording's defaults. `--record-mode=rewrite` writes `cassettes/<test module>/<test>.yaml`;
+`--record-mode=none --block-network` plays them back. Without `--record-mode` VCR.py stays out of the
+way and the suite talks to the live target.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from typing import Any
 import pytest
 
 from zuora_contract import ids
-from zuora_contract.plugin import TARGET_KEY
 from zuora_contract.recording import cassette_mode, cassette_root, configure_vcr, start_cassette, vcr_config
+from zuora_contract.target import Target
+
+TARGET_KEY = pytest.StashKey[Target]()
 
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
@@ -38,13 +41,17 @@ def fixture_vcr_config(pytestconfig: pytest.Config) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
-    """Top-level `cassettes/<test module>/`, not pytest-recording's default beside the tests."""
+    """`cassettes/<test module>/` in the working directory, not pytest-recording's default beside the tests."""
     return str(cassette_root() / request.module.__name__.rpartition(".")[2])
 
 
 @pytest.fixture(autouse=True)
-def _cassette_seed(request: pytest.FixtureRequest, vcr: Any) -> Iterator[None]:
-    """Seed generated ids from the cassette, so a replay sends what the recording sent."""
+def _cassette_seed(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Seed a contract test's generated ids from its cassette, so a replay sends what the recording sent."""
+    if request.node.get_closest_marker("rule") is None:
+        yield
+        return
+    vcr = request.getfixturevalue("vcr")
     start_cassette(vcr, cassette_mode(request.config), request.config.stash.get(TARGET_KEY, None))
     yield
     ids.seed(None)

@@ -62,6 +62,8 @@ def test_encoding_gzip_answer_when_accepted_and_over_1000_bytes(
     target: Target, provisioner: Provisioner, schedule: Schedule
 ) -> None:
     """Content-Encoding: gzip when the request accepts it and the body exceeds 1000 bytes."""
+    if target.replaying:
+        pytest.skip("cassettes keep decoded bodies, so compression is judged on a live target only")
     response = target.request("GET", f"/v1/invoice-schedules/{schedule.id}", headers={"Accept-Encoding": "gzip"})
     require_not_transient(response)
     if is_refusal(response) or body_of(response) is None:

@@ -40,14 +40,14 @@ def fuzzer(request: pytest.FixtureRequest, target: Target, provisioner: Provisio
 
 
 @pytest.mark.rule("fuzz.execute")
-@SCHEMA.include(operation_id="POST_ExecuteInvoiceSchedule").parametrize()
+@SCHEMA.include(operation_id="POST_ExecuteInvoiceSchedule").parametrize()  # type: ignore[untyped-decorator]
 def test_fuzz_execute_holds_every_rule(case: object, fuzzer: Fuzzer) -> None:
     """Examples, coverage and fuzzing phases, positive and negative, on real schedules and unknown keys."""
     fuzzer.run(case)
 
 
 @pytest.mark.rule("fuzz.reads")
-@SCHEMA.include(operation_id=["GET_BillRun", "GET_InvoiceSchedule"]).parametrize()
+@SCHEMA.include(operation_id=["GET_BillRun", "GET_InvoiceSchedule"]).parametrize()  # type: ignore[untyped-decorator]
 def test_fuzz_reads_hold_every_rule(case: object, fuzzer: Fuzzer) -> None:
     """The read operations the stateful sequences rely on, on real schedules and unknown keys."""
     fuzzer.run(case)
