@@ -63,7 +63,7 @@ bench: $(STAMP) ## measure fuzz cases per second: suite vs `st run`
 	$(PY) benchmarks/fuzz_throughput.py
 
 lint: $(STAMP) ## ruff check and format check
-	$(PY) -m ruff check src tests benchmarks && $(PY) -m ruff format --check src tests benchmarks
+	$(PY) -m ruff check src tests benchmarks examples && $(PY) -m ruff format --check src tests benchmarks examples
 
 typecheck: $(STAMP) ## mypy --strict on src/
 	$(PY) -m mypy

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from zuora_contract import cassette_plugin
+from zuora_contract import cassette_plugin, suite
 from zuora_contract.cassette_plugin import TARGET_KEY
 from zuora_contract.divergences import Divergence, divergence_path, load_divergences, notices
 from zuora_contract.exchanges import ExchangeLog, attach
@@ -46,7 +46,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     """Options that are not secrets; credentials come from the environment only."""
     group = parser.getgroup("zuora-contract")
     group.addoption("--target-name", default=None, help="name of the target in reports and divergence files")
-    group.addoption("--report-dir", default=None, help="directory for conformance.json and junit.xml")
+    group.addoption("--report-dir", default=None, help="directory for conformance.json, junit.xml and the HTML")
+    group.addoption(
+        "--zuora-base-url",
+        default=None,
+        help="the implementation to judge (else ZUORA_BASE_URL, else the zuora_base_url ini option, else the "
+        "embedded reference mock); credentials come from the environment",
+    )
+    group.addoption(
+        "--zuora-suite",
+        action="store_true",
+        default=None,
+        help="also collect the packaged contract suite (zuora_contract.suite) next to this project's tests",
+    )
+    parser.addini("zuora_base_url", "the implementation to judge, as --zuora-base-url", default="")
+    parser.addini("zuora_suite", "collect the packaged contract suite, as --zuora-suite", type="bool", default=False)
 
 
 def _settings(config: pytest.Config, mode: Mode) -> Settings:
@@ -219,7 +233,9 @@ class _Collector:
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """Start the heartbeat where the terminal is (not on xdist workers, whose output nobody sees)."""
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None and not _is_worker(self.config) and self.config.get_verbosity() > -2:
+        distributed = bool(getattr(self.config.option, "numprocesses", None))
+        contract = distributed or any(rule_of(item) for item in session.items)
+        if contract and reporter is not None and not _is_worker(self.config) and self.config.get_verbosity() > -2:
             self.heartbeat = Heartbeat(reporter, len(session.items))
             self.heartbeat.start()
 
@@ -246,8 +262,21 @@ class _Collector:
             run.target, run.base_url, run.origin = json.loads(str(properties[TARGET_PROPERTY]))
 
 
+def _project_options(config: pytest.Config) -> None:
+    """Apply a project's own pytest configuration: which target, and whether to collect the packaged suite."""
+    base_url = config.getoption("zuora_base_url") or config.getini("zuora_base_url")
+    if base_url and not os.environ.get("ZUORA_BASE_URL"):
+        # Through the environment, so settings validate it like the variable and xdist workers inherit it.
+        os.environ["ZUORA_BASE_URL"] = str(base_url)
+    wants_suite = config.getoption("zuora_suite") or config.getini("zuora_suite")
+    suite_dir = str(Path(suite.__file__).parent)
+    if wants_suite and suite_dir not in config.args:
+        config.args.append(suite_dir)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Declare the markers and register the collector and the cassette wiring (after pytest-recording)."""
+    _project_options(config)
     config.addinivalue_line(
         "markers", "rule(id, level='must', source=''): ties a test to a rule id; the registry supplies level and source"
     )
