@@ -50,28 +50,28 @@ contract: $(STAMP) ## judge the target (BASE_URL=..., default: the embedded refe
 	$(PY) -m zuora_contract run $(if $(JOBS),--jobs $(JOBS))
 
 test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mutant detection
-	env -u ZUORA_BASE_URL $(PY) -m pytest tests/unit tests/contract
+	env -u ZUORA_BASE_URL $(PY) -m pytest tests/unit src/zuora_contract/suite
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/mutants -n 2
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/sdk
 	$(MAKE) --no-print-directory replay
 
 fuzz: $(STAMP) ## run only the schemathesis fuzz tests (FUZZ_EXAMPLES=300 by default here, FUZZ_SEED=, FUZZ_RATE=)
-	FUZZ=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/contract -m fuzz -p no:randomly --disable-recording
+	FUZZ=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest --pyargs zuora_contract.suite -m fuzz -p no:randomly --disable-recording
 
 mock: $(STAMP) ## serve the reference mock on 127.0.0.1 (PORT=8080; FAULT_RATE= FAULT_STATUSES= FAULT_SEED= LATENCY_MS=)
 	$(PY) -m zuora_mock --host 127.0.0.1 --port $(PORT) $(strip $(MOCK_FLAGS))
 
 record: $(STAMP) ## re-record cassettes against the target (BASE_URL=..., default: the embedded mock) into cassettes/
-	mkdir -p cassettes && find cassettes -mindepth 1 -maxdepth 1 -type d ! -name documented -exec rm -rf {} + && $(PY) -m pytest tests/contract -m "not fuzz" -p no:randomly --record-mode=rewrite
+	mkdir -p cassettes && find cassettes -mindepth 1 -maxdepth 1 -type d ! -name documented -exec rm -rf {} + && $(PY) -m pytest --pyargs zuora_contract.suite -m "not fuzz" -p no:randomly --record-mode=rewrite
 
 replay: $(STAMP) ## replay cassettes offline with the network blocked (reports in reports/replay)
-	env -u ZUORA_BASE_URL ZUORA_REPORT_DIR=reports/replay $(PY) -m pytest tests/contract -m "not fuzz" -p no:randomly --record-mode=none --block-network
+	env -u ZUORA_BASE_URL ZUORA_REPORT_DIR=reports/replay $(PY) -m pytest --pyargs zuora_contract.suite -m "not fuzz" -p no:randomly --record-mode=none --block-network
 
 bench: $(STAMP) ## measure fuzz cases per second: suite vs `st run`
 	$(PY) benchmarks/fuzz_throughput.py
 
 lint: $(STAMP) ## ruff check and format check
-	$(PY) -m ruff check src tests benchmarks && $(PY) -m ruff format --check src tests benchmarks
+	$(PY) -m ruff check src tests benchmarks examples && $(PY) -m ruff format --check src tests benchmarks examples
 
 typecheck: $(STAMP) ## mypy --strict on src/
 	$(PY) -m mypy

@@ -73,14 +73,20 @@ def main() -> None:
                 "FUZZ_RATE": "0",
                 "FUZZ_MAX_REQUESTS": "0",
             }
-            suite_command = [sys.executable, "-m", "pytest", "tests/contract/test_fuzz.py", "-m", "fuzz"]
+            suite_command = [sys.executable, "-m", "pytest", "src/zuora_contract/suite/test_fuzz.py", "-m", "fuzz"]
             suite_command += ["-k", "test_fuzz_execute", "-q", "-p", "no:randomly", "--disable-recording"]
             suite_seconds, suite_output = _run(suite_command, suite_env)
             suite_cases = _count(SUITE_CASES, suite_output, "the suite")
             suite_inner = float(_count(SUITE_SECONDS, suite_output, "the suite") or 0) / 10
 
             st_env = base | {"SCHEMATHESIS_HOOKS": "zuora_contract.fuzzchecks"}
-            st_command = [sys.executable, "-m", "schemathesis.cli", "run", "openapi/execute-invoice-schedule.yaml"]
+            st_command = [
+                sys.executable,
+                "-m",
+                "schemathesis.cli",
+                "run",
+                "src/zuora_contract/data/openapi/execute-invoice-schedule.yaml",
+            ]
             st_command += ["--url", server.url, "-H", f"Authorization: Bearer {_token(server.url, config)}"]
             st_command += ["--include-operation-id", "POST_ExecuteInvoiceSchedule", "-n", str(EXAMPLES)]
             st_command += ["--phases", "examples,coverage,fuzzing", "--report-dir", reports]

@@ -10,10 +10,12 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from zuora_contract.failures import ConfigError
-from zuora_contract.spec import ROOT
+from zuora_contract.spec import DATA_DIR
 
-CONTRACTS_DIR = ROOT / "contracts"
+CONTRACTS_DIR = DATA_DIR / "contracts"
 SCHEMA_PATH = CONTRACTS_DIR / "case.schema.json"
+# Files beside the case files that hold other things: the scenario rules, the sources, the schemas.
+NOT_CASE_FILES = frozenset({"scenarios.json", "sources.json"})
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,11 @@ def load_file(path: Path, validator: Draft202012Validator | None = None) -> list
 def load_cases(directory: Path = CONTRACTS_DIR) -> list[Case]:
     """Every case of every file, in a stable order; duplicate qualified ids are refused."""
     validator = _validator()
-    files = [path for path in sorted(directory.glob("*.json")) if path.name != SCHEMA_PATH.name]
+    files = [
+        path
+        for path in sorted(directory.glob("*.json"))
+        if not path.name.endswith(".schema.json") and path.name not in NOT_CASE_FILES
+    ]
     cases = [case for path in files for case in load_file(path, validator)]
     seen: set[str] = set()
     for case in cases:

@@ -6,13 +6,15 @@ every broken rule at once. Nothing here asserts behaviour that only the referenc
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 import httpx
 
 from zuora_contract.conventions import category_of, statuses_for, version_mode
 from zuora_contract.failures import ContractFailure, TargetError
-from zuora_contract.spec import schema_errors
+from zuora_contract.spec import load_spec, schema_errors
 
 Failures = list[ContractFailure]
 
@@ -48,6 +50,18 @@ def check_request_id(response: httpx.Response) -> Failures:
     if value is not None and len(value) == 36:
         return []
     return [ContractFailure("Zuora-Request-Id missing or malformed", repr(value), "a 36-character Zuora-Request-Id")]
+
+
+@functools.cache
+def _track_id_rule() -> tuple[re.Pattern[str], int]:
+    schema = load_spec()["components"]["parameters"]["ZuoraTrackId"]["schema"]
+    return re.compile(schema["pattern"]), int(schema["maxLength"])
+
+
+def is_documented_track_id(value: str) -> bool:
+    """True when the value obeys the documented Zuora-Track-Id rule (the echo of others is undocumented)."""
+    pattern, max_length = _track_id_rule()
+    return len(value) <= max_length and pattern.fullmatch(value) is not None
 
 
 def check_track_id(response: httpx.Response, sent: str | None) -> Failures:

@@ -23,6 +23,7 @@ EXIT_CODES = {"conformant": 0, "nonconformant": 1, "error": 2}
 EXIT_ERROR = 2
 EXIT_CONFIG = 4
 PROG = "python -m zuora_contract"
+SUITE = "zuora_contract.suite"
 # pytest's own exit statuses that say nothing about the target.
 PYTEST_INTERRUPTED, PYTEST_INTERNAL, PYTEST_USAGE, PYTEST_NO_TESTS = 2, 3, 4, 5
 
@@ -99,10 +100,9 @@ def run_environment(args: argparse.Namespace, environ: Mapping[str, str]) -> dic
     return env
 
 
-def pytest_arguments(args: argparse.Namespace, root: Path) -> list[str]:
-    """The pytest command line for the suite: live (no cassettes); the plugin writes both reports."""
-    arguments = [str(root / "tests" / "contract"), "--rootdir", str(root), "-c", str(root / "pyproject.toml")]
-    arguments += ["-p", "no:randomly", "--disable-recording", "-v" if args.verbose else "-q"]
+def pytest_arguments(args: argparse.Namespace) -> list[str]:
+    """The pytest command line for the packaged suite: live (no cassettes); the plugin writes the reports."""
+    arguments = ["--pyargs", SUITE, "-p", "no:randomly", "--disable-recording", "-v" if args.verbose else "-q"]
     arguments += ["--tb=long" if args.verbose else "--tb=short"]
     arguments += [f"--rule={rule}" for rule in args.rule] + [f"--family={family}" for family in args.family]
     arguments += [f"--level={args.level}"] if args.level else []
@@ -116,7 +116,10 @@ def verdict_exit(status: int, report: dict[str, Any] | None, selected: bool) -> 
         return EXIT_CONFIG, "configuration error (see above)"
     if status == PYTEST_NO_TESTS:
         if selected:
-            return EXIT_CONFIG, "no test matches --rule/--family/--level (rule ids: contracts/*.json)"
+            return (
+                EXIT_CONFIG,
+                "no test matches --rule/--family/--level (conformance.json lists the rule ids)",
+            )
         return EXIT_ERROR, "no contract test was collected; could not judge"
     if status == PYTEST_INTERNAL:
         return EXIT_ERROR, "the suite itself failed (pytest internal error, see above); could not judge"
@@ -176,14 +179,9 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         say(f"configuration error: {error}")
         return EXIT_CONFIG
-    from zuora_contract.spec import ROOT
-
-    if not (ROOT / "tests" / "contract").is_dir():
-        say(f"configuration error: the suite is not at {ROOT / 'tests' / 'contract'}; run from a checkout")
-        return EXIT_CONFIG
     report_dir = Path(settings.report_dir)  # the child runs in this directory too
     (report_dir / "conformance.json").unlink(missing_ok=True)  # a stale report must never decide this run
-    status = _pytest(pytest_arguments(args, ROOT), env)
+    status = _pytest(pytest_arguments(args), env)
     code, reason = verdict_exit(status, _report(report_dir), bool(args.rule or args.family or args.level))
     say(reason)
     return code

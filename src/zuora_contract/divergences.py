@@ -8,10 +8,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zuora_contract.cases import CONTRACTS_DIR
 from zuora_contract.failures import ConfigError
 
-DIVERGENCES_DIR = CONTRACTS_DIR / "divergences"
+# A project's own, dated allow-list: relative to the working directory, never inside the package.
+DIVERGENCES_DIR = Path("divergences")
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Divergence:
 
 
 def divergence_path(target_name: str) -> Path:
-    """`ZUORA_DIVERGENCES` if set, else `contracts/divergences/<target-name>.toml`."""
+    """`ZUORA_DIVERGENCES` if set, else `divergences/<target-name>.toml` in the working directory."""
     override = os.environ.get("ZUORA_DIVERGENCES", "").strip()
     return Path(override) if override else DIVERGENCES_DIR / f"{target_name}.toml"
 

@@ -24,10 +24,10 @@ from zuora_contract import fuzzchecks
 from zuora_contract.failures import ConfigError, TargetError
 from zuora_contract.provision import Provisioner, Schedule
 from zuora_contract.retry import Unretryable
-from zuora_contract.spec import ROOT, load_spec
+from zuora_contract.spec import DATA_DIR, load_spec
 from zuora_contract.target import Target
 
-CONFIG_PATH = ROOT / "schemathesis.toml"
+CONFIG_PATH = DATA_DIR / "schemathesis.toml"
 # Request parameters the fuzzer does not generate, each with the reason.
 NOT_GENERATED = {
     # Every request carries the suite's ZUORA_VERSION (or none), like the rest of the suite. Which

@@ -7,8 +7,6 @@ catalogue runner uses. Each adapter converts the response, calls the rule, and r
 
 from __future__ import annotations
 
-import functools
-import re
 from typing import Any
 
 import httpx
@@ -22,11 +20,12 @@ from zuora_contract.checks import (
     check_request_id,
     check_track_id,
     check_version_convention,
+    is_documented_track_id,
     is_refusal,
 )
 from zuora_contract.failures import raise_all
 from zuora_contract.provision import Schedule
-from zuora_contract.spec import load_spec, schema_errors
+from zuora_contract.spec import schema_errors
 
 EXECUTE_PATH = "/v1/invoice-schedules/{scheduleKey}/execute"
 # Schedules the suite made, by ID and by number, so a check can tell which one a request named.
@@ -67,18 +66,6 @@ def sent_header(response: Any, name: str) -> str | None:
     """A header as it was sent on the wire (after the transport added defaults), or None."""
     value = response.request.headers.get(name)
     return value.decode("latin-1") if isinstance(value, bytes) else value
-
-
-@functools.cache
-def _track_id_rule() -> tuple[re.Pattern[str], int]:
-    schema = load_spec()["components"]["parameters"]["ZuoraTrackId"]["schema"]
-    return re.compile(schema["pattern"]), int(schema["maxLength"])
-
-
-def is_documented_track_id(value: str) -> bool:
-    """True when the value obeys the documented Zuora-Track-Id rule (the echo of others is undocumented)."""
-    pattern, max_length = _track_id_rule()
-    return len(value) <= max_length and pattern.fullmatch(value) is not None
 
 
 def undocumented_method(case: Any) -> bool:

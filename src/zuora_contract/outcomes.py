@@ -9,15 +9,23 @@ import pytest
 
 from zuora_contract.divergences import Divergence
 from zuora_contract.failures import ConfigError, TargetError
+from zuora_contract.registry import load_registry
 from zuora_contract.results import Outcome, RuleResult
 
 
 def rule_of(item: pytest.Item) -> tuple[str, str, str] | None:
-    """The (id, level, source) a contract test reports under, from its `rule` marker."""
+    """The (id, level, source) a contract test reports under: the registry's, else the marker's own.
+
+    A project's own rules, which the registry does not know, carry `level` and `source` in the marker.
+    """
     marker = item.get_closest_marker("rule")
     if marker is None:
         return None
-    return str(marker.args[0]), str(marker.kwargs.get("level", "must")), str(marker.kwargs.get("source", ""))
+    rule_id = str(marker.args[0])
+    known = load_registry().get(rule_id)
+    if known is not None:
+        return known.id, known.level, known.source
+    return rule_id, str(marker.kwargs.get("level", "must")), str(marker.kwargs.get("source", ""))
 
 
 def leaves(error: BaseException) -> list[BaseException]:

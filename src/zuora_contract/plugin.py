@@ -16,12 +16,15 @@ from typing import Any
 
 import pytest
 
-from zuora_contract import selection
+from zuora_contract import cassette_plugin, selection, suite
+from zuora_contract.cassette_plugin import TARGET_KEY
 from zuora_contract.divergences import Divergence, divergence_path, load_divergences, notices
 from zuora_contract.exchanges import ExchangeLog, attach
 from zuora_contract.failures import ConfigError, TargetError
+from zuora_contract.html_report import write_html
 from zuora_contract.junit import write_junit
 from zuora_contract.outcomes import as_property, classify, rule_of, short_text
+from zuora_contract.progress import Heartbeat
 from zuora_contract.provision import Provisioner, Schedule
 from zuora_contract.recording import Mode, cassette_mode, session_cassette
 from zuora_contract.results import EXIT_CODES, Report, RuleResult, render_table
@@ -29,7 +32,6 @@ from zuora_contract.settings import Settings, load_settings
 from zuora_contract.target import Target, open_replay_target, open_target
 from zuora_contract.tenant import interrupt_on_sigterm, leave_nothing_to_bill
 
-TARGET_KEY = pytest.StashKey[Target]()
 REPORT_KEY = pytest.StashKey[Report]()
 SETTINGS_KEY = pytest.StashKey[Settings]()
 DIVERGENCES_KEY = pytest.StashKey[dict[str, Divergence]]()
@@ -46,7 +48,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     """Options that are not secrets; credentials come from the environment only."""
     group = parser.getgroup("zuora-contract")
     group.addoption("--target-name", default=None, help="name of the target in reports and divergence files")
-    group.addoption("--report-dir", default=None, help="directory for conformance.json and junit.xml")
+    group.addoption("--report-dir", default=None, help="directory for conformance.json, junit.xml and the HTML")
+    group.addoption(
+        "--zuora-base-url",
+        default=None,
+        help="the implementation to judge (else ZUORA_BASE_URL, else the zuora_base_url ini option, else the "
+        "embedded reference mock); credentials come from the environment",
+    )
+    group.addoption(
+        "--zuora-suite",
+        action="store_true",
+        default=None,
+        help="also collect the packaged contract suite (zuora_contract.suite) next to this project's tests",
+    )
+    parser.addini("zuora_base_url", "the implementation to judge, as --zuora-base-url", default="")
+    parser.addini("zuora_suite", "collect the packaged contract suite, as --zuora-suite", type="bool", default=False)
     selection.add_options(group)
 
 
@@ -82,7 +98,7 @@ def _report(config: pytest.Config) -> Report:
 
 def _write_reports(config: pytest.Config, run: Report) -> list[Path]:
     directory = Path(config.stash[SETTINGS_KEY].report_dir)
-    return [run.write_json(directory), write_junit(run, directory)]
+    return [run.write_json(directory), write_junit(run, directory), write_html(run, directory)]
 
 
 def _stop(config: pytest.Config, message: str, code: int) -> None:
@@ -225,9 +241,31 @@ class _Collector:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        self.heartbeat: Heartbeat | None = None
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Start the heartbeat where the terminal is (not on xdist workers, whose output nobody sees)."""
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        distributed = bool(getattr(self.config.option, "numprocesses", None))
+        contract = distributed or any(rule_of(item) for item in session.items)
+        if contract and reporter is not None and not _is_worker(self.config) and self.config.get_verbosity() > -2:
+            self.heartbeat = Heartbeat(reporter, len(session.items))
+            self.heartbeat.start()
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        """Note which test runs now, for the heartbeat."""
+        if self.heartbeat is not None:
+            self.heartbeat.began(nodeid)
+
+    def pytest_sessionfinish(self) -> None:
+        """Silence the heartbeat before the summary."""
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Add the report's rule outcome to the run."""
+        if self.heartbeat is not None and report.when == "teardown":
+            self.heartbeat.finished()
         properties = dict(report.user_properties)
         if RESULT_PROPERTY not in properties:
             return
@@ -237,9 +275,28 @@ class _Collector:
             run.target, run.base_url, run.origin = json.loads(str(properties[TARGET_PROPERTY]))
 
 
+def _project_options(config: pytest.Config) -> None:
+    """Apply a project's own pytest configuration: which target, and whether to collect the packaged suite."""
+    base_url = config.getoption("zuora_base_url") or config.getini("zuora_base_url")
+    if base_url and not os.environ.get("ZUORA_BASE_URL"):
+        # Through the environment, so settings validate it like the variable and xdist workers inherit it.
+        os.environ["ZUORA_BASE_URL"] = str(base_url)
+    wants_suite = config.getoption("zuora_suite") or config.getini("zuora_suite")
+    suite_dir = str(Path(suite.__file__).parent)
+    if wants_suite and suite_dir not in config.args:
+        config.args.append(suite_dir)
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the collector, which needs the config that pytest_runtest_logreport does not receive."""
+    """Declare the markers and register the collector and the cassette wiring (after pytest-recording)."""
+    _project_options(config)
+    config.addinivalue_line(
+        "markers", "rule(id, level='must', source=''): ties a test to a rule id; the registry supplies level and source"
+    )
+    config.addinivalue_line("markers", "fuzz: a schemathesis property-based contract test")
     config.pluginmanager.register(_Collector(config), "zuora-contract-collector")
+    if not config.pluginmanager.has_plugin("zuora-contract-cassettes"):
+        config.pluginmanager.register(cassette_plugin, "zuora-contract-cassettes")
     interrupt_on_sigterm()
 
 

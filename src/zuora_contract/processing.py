@@ -10,13 +10,22 @@ from zuora_contract.provision import Provisioner, Schedule
 FINISHED_BILL_RUN = frozenset({"Completed", "Posted"})
 
 
+# KC-BR-STATUS: a bill run in one of these will not go on to generate documents.
+ENDED_BILL_RUN = FINISHED_BILL_RUN | {"Error", "Canceled"}
+
+
 def bill_run_status(provisioner: Provisioner, bill_run_id: str | None) -> str | None:
-    """The bill run's current status, or None when it cannot be read (one request, no wait)."""
+    """The bill run's status once it has ended, or its last status when the bounded wait runs out."""
     if not bill_run_id:
         return None
-    body = body_of(provisioner.target.request("GET", f"/v1/bill-runs/{bill_run_id}"))
-    status = body.get("status") if isinstance(body, dict) else None
-    return status if isinstance(status, str) else None
+
+    def probe() -> str | None:
+        body = body_of(provisioner.target.request("GET", f"/v1/bill-runs/{bill_run_id}"))
+        status = body.get("status") if isinstance(body, dict) else None
+        return status if isinstance(status, str) else None
+
+    # Its own kind of wait: a target whose bill runs never end costs one wait, not one per case.
+    return provisioner.bounded_wait("a bill run to end", probe, lambda status: status in ENDED_BILL_RUN)
 
 
 def check_item_executed(

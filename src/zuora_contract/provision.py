@@ -175,11 +175,15 @@ class Provisioner:
             self._checked(self.target.request("PUT", f"{SCHEDULES}/{key}/resume", retry="safe"), "resuming")
         )
 
-    def _bounded_wait(self, kind: str, probe: Callable[[], T], done: Callable[[T], bool]) -> T:
+    def bounded_wait(self, kind: str, probe: Callable[[], T], done: Callable[[T], bool]) -> T:
         """Wait within ZUORA_WAIT_SECONDS, or probe once when an earlier wait of this kind ran out."""
-        wait = self.target.settings.wait_seconds
+        wait = limit = self.target.settings.wait_seconds
+        if kind in self.stalled:
+            # After one expired wait, wait only as long as processing was seen to take (3x), else not at all.
+            seen = self.processing_seconds
+            limit = min(wait, 3 * max(seen)) if seen else 0.0
         started = time.monotonic()
-        value = wait_for(probe, done, 0.0 if kind in self.stalled else wait, pause=self._pause)
+        value = wait_for(probe, done, limit, pause=self._pause)
         if not done(value):
             self.stalled.setdefault(kind, f"an earlier wait of {wait:g}s for {kind} ran out")
         elif kind == "bill-run processing":
@@ -188,7 +192,7 @@ class Provisioner:
 
     def get_bill_run(self, bill_run_id: str) -> httpx.Response:
         """Retrieve a bill run by the ID execute returned, allowing a bounded wait for it to become visible."""
-        return self._bounded_wait(
+        return self.bounded_wait(
             "a new bill run to become retrievable",
             lambda: self.target.request("GET", f"/v1/bill-runs/{bill_run_id}", retry="safe"),
             lambda response: response.status_code == 200 and not is_refusal(response),
@@ -196,7 +200,7 @@ class Provisioner:
 
     def wait_schedule(self, schedule_id: str, done: Callable[[Schedule], bool]) -> Schedule:
         """Poll a schedule for asynchronous progress; a replay answers from cassettes, so it need not sleep."""
-        return self._bounded_wait("bill-run processing", lambda: self.get_schedule(schedule_id), done)
+        return self.bounded_wait("bill-run processing", lambda: self.get_schedule(schedule_id), done)
 
     def wait_item_processed(self, schedule_id: str, item_id: str) -> Schedule:
         """Wait until the item is Processed (KC-ITEM: Executing turns Processed asynchronously)."""

@@ -22,7 +22,6 @@ import pytest
 from zuora_contract import ids
 from zuora_contract.failures import ConfigError
 from zuora_contract.scrub import Scrubber, rules_from_env
-from zuora_contract.spec import ROOT
 from zuora_contract.target import Target
 
 Mode = Literal["live", "record", "replay"]
@@ -46,8 +45,8 @@ def cassette_mode(config: pytest.Config) -> Mode:
 
 
 def cassette_root() -> Path:
-    """Top-level `cassettes/`, or ZUORA_CASSETTE_DIR (the sentinel test records into a temporary one)."""
-    return Path(os.environ.get(CASSETTE_DIR_ENV) or ROOT / "cassettes")
+    """`cassettes/` in the working directory, or ZUORA_CASSETTE_DIR (a project's own place for them)."""
+    return Path(os.environ.get(CASSETTE_DIR_ENV) or "cassettes")
 
 
 @functools.cache

@@ -75,10 +75,10 @@ def _content(spec: dict[str, Any], given: Given) -> bytes:
         content = httpx.Request("POST", "/", json=_fill(spec.get("body", {}), given.values)).content
     encoding = spec.get("content_encoding")
     if encoding == "gzip":
-        return gzip.compress(content)
+        return gzip.compress(content, mtime=0)
     if encoding == "corrupt-gzip":
         # A valid gzip header followed by bytes that inflate to nothing readable.
-        return gzip.compress(content)[:10] + b"\x00not deflate data\xff"
+        return gzip.compress(content, mtime=0)[:10] + b"\x00not deflate data\xff"
     return content
 
 
@@ -199,7 +199,8 @@ def _side_effects(case: Case, provisioner: Provisioner, given: Given, response: 
         failures += _unchanged(provisioner, touched)
         # An execution queued asynchronously after the refusal shows only later: re-checked at the end.
         provisioner.refused.extend(touched)
-    if "executes" in expect:
+    if "executes" in expect and response.status_code == 200 and not is_refusal(response):
+        # Only a success can have executed anything; a failed answer is judged by `judge` alone.
         body = body_of(response)
         bill_run = body.get("id") if isinstance(body, dict) else None
         item_id = given.values[expect["executes"]]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import functools
-import os
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
-ROOT = Path(os.environ.get("ZUORA_CONTRACT_ROOT", Path(__file__).resolve().parents[2]))
-SPEC_PATH = ROOT / "openapi" / "execute-invoice-schedule.yaml"
+# Package data, so an installed copy needs nothing from this repository.
+DATA_DIR = Path(str(resources.files("zuora_contract") / "data"))
+SPEC_PATH = DATA_DIR / "openapi" / "execute-invoice-schedule.yaml"
 
 
 @functools.cache

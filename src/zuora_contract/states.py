@@ -87,6 +87,10 @@ PRECONDITIONS = {
 }
 
 
+# Every placeholder a precondition or `provision` can fill in; the case schema's enum must equal it.
+PLACEHOLDERS = frozenset({"$earliest_item", "$later_item", "$processed_item", "$other_schedule_item", "$unknown_item"})
+
+
 def provision(name: str, provisioner: Provisioner, needs_other: bool) -> Given:
     """Build the named precondition; add another schedule's item when the case refers to one."""
     given = PRECONDITIONS[name](provisioner)

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Quick processing keeps each suite run short; the rules under test do not depend on the delay.
 FAST = MockConfig(processing_delay=0.05)
 SUITE_TIMEOUT = 240
+# The packaged suite, run as an installed user runs it.
+SUITE = ("--pyargs", "zuora_contract.suite")
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def run_suite(
     env: dict[str, str] | None = None,
     marker: str = "not fuzz",
 ) -> tuple[SuiteRun, dict[str, Any]]:
-    """Run `tests/contract` selected by `marker` (default: no fuzzing) against `url` with demo credentials."""
+    """Run the suite selected by `marker` (default: no fuzzing) against `url` with demo credentials."""
     config = MockConfig()
     child = {key: value for key, value in os.environ.items() if not key.startswith(("ZUORA_", "STRICT"))}
     child.update(
@@ -69,7 +71,7 @@ def run_suite(
         ZUORA_WAIT_SECONDS="1.5",
     )
     child.update(env or {})
-    command = [sys.executable, "-m", "pytest", "tests/contract", "-m", marker, "-q", "-p", "no:cacheprovider"]
+    command = [sys.executable, "-m", "pytest", *SUITE, "-m", marker, "-q", "-p", "no:cacheprovider"]
     completed = subprocess.run(
         [*command, *extra], cwd=ROOT, env=child, capture_output=True, text=True, timeout=SUITE_TIMEOUT, check=False
     )

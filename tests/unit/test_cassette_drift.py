@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from zuora_contract.drift import all_cassettes, drift_problems, load_exchanges
-from zuora_contract.spec import ROOT, SPEC_PATH
+from zuora_contract.spec import SPEC_PATH
 
+ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = all_cassettes(ROOT / "cassettes")
 BILL_RUN_NUMBER = re.compile(r"(\n    BillRunResponse:\n(?:.*\n)*?        billRunNumber:\n          type: )string")
 

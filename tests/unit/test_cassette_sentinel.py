@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from zuora_contract.spec import ROOT
 from zuora_mock.app import create_app
 from zuora_mock.config import MockConfig
 from zuora_mock.server import MockServer, serve
@@ -22,11 +21,12 @@ from zuora_mock.state import SEEDED_ACCOUNTS
 
 SENTINEL_ID = "sentinel-client-" + secrets.token_hex(10)  # 36 characters, as Zuora's client ids
 SENTINEL_SECRET = "sentinel-secret-" + secrets.token_hex(12)
+ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = SEEDED_ACCOUNTS[0]
 RECORDED = [
-    "tests/contract/test_documented_samples.py",
-    "tests/contract/test_idempotency.py::test_idempotency_same_key_replays_without_executing",
-    "tests/contract/test_catalogue.py::test_catalogue_case_holds[auth.wrong-token]",
+    "src/zuora_contract/suite/test_documented_samples.py",
+    "src/zuora_contract/suite/test_idempotency.py::test_idempotency_same_key_replays_without_executing",
+    "src/zuora_contract/suite/test_catalogue.py::test_catalogue_case_holds[auth.wrong-token]",
 ]
 
 

@@ -1,4 +1,4 @@
-"""Tests of the OpenAPI fragment `openapi/execute-invoice-schedule.yaml`.
+"""Tests of the OpenAPI fragment `src/zuora_contract/data/openapi/execute-invoice-schedule.yaml`.
 
 The documented samples are embedded as literals (copied from Zuora's docs page "Execute invoice
 schedules through the REST API") so that these tests do not depend on the fragment's own examples.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 from tests.documented import REQUEST_WITH_ITEM, REQUEST_WITHOUT_ITEM, RESPONSE_WITH_ITEM, RESPONSE_WITHOUT_ITEM
 
-FRAGMENT = Path(__file__).resolve().parents[2] / "openapi" / "execute-invoice-schedule.yaml"
+from zuora_contract.spec import SPEC_PATH
+
+FRAGMENT = SPEC_PATH
 BASE_URI = "urn:zuora-contract:fragment"
 EXECUTE_PATH = "/v1/invoice-schedules/{scheduleKey}/execute"
 

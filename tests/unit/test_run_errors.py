@@ -20,7 +20,7 @@ def _run(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
         sys.executable,
         "-m",
         "pytest",
-        "tests/contract/test_documented_samples.py",
+        "src/zuora_contract/suite/test_documented_samples.py",
         "-q",
         "-p",
         "no:cacheprovider",
