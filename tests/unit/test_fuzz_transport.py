@@ -8,7 +8,9 @@ from types import SimpleNamespace
 from typing import Any, ClassVar
 
 import httpx
+import hypothesis
 import pytest
+from tests.unit.test_retry import Scripted
 
 from zuora_contract.failures import TargetError
 from zuora_contract.fuzz import Budget, FuzzTransport
@@ -61,3 +63,25 @@ def test_fuzz_transport_reports_its_cap() -> None:
     transport.sent["x"] = 2
     assert transport.exhausted()
     assert not FuzzTransport(SimpleNamespace(), _budget()).exhausted()  # type: ignore[arg-type]
+
+
+class _ExecuteCase(_Case):
+    """A generated execute without an Idempotency-Key."""
+
+    operation = SimpleNamespace(label="POST /v1/invoice-schedules/{scheduleKey}/execute")
+
+    def as_transport_kwargs(self, base_url: str) -> dict[str, Any]:
+        return {"method": "POST", "url": f"{base_url}/v1/invoice-schedules/IS-1/execute", "headers": {}, "json": {}}
+
+
+# Outside a property test Hypothesis warns that reject() is meant for one; the transport only runs inside one.
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
+def test_fuzz_transport_drops_an_execute_whose_gateway_answer_is_ambiguous() -> None:
+    """A 502 to a generated execute is not judged: Hypothesis discards the case, and it is never re-sent."""
+    app = Scripted(502)
+    with serve(app) as server, httpx.Client(base_url=server.url, headers={"Authorization": "Bearer x"}) as client:
+        target = Target("t", server.url, "test", client, Settings(), None, RetryBudget(5))
+        transport = FuzzTransport(target, _budget())
+        with pytest.raises(hypothesis.errors.UnsatisfiedAssumption):
+            transport.send(_ExecuteCase())
+    assert (len(app.seen), transport.not_judged) == (1, 1)
