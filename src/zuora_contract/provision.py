@@ -163,17 +163,24 @@ class Provisioner:
             self._checked(self.target.request("GET", f"{SCHEDULES}/{key}", retry="safe"), "retrieving a schedule")
         )
 
+    def _step(self, key: str, action: str, reached: Callable[[Schedule], bool]) -> Schedule:
+        """PUT pause or resume; a refusal after a retry is fine when the schedule already shows the result."""
+        retries = self.target.retries.retries
+        response = self.target.request("PUT", f"{SCHEDULES}/{key}/{action}", retry="safe")
+        if is_refusal(response) and self.target.retries.retries > retries:
+            # The first attempt may have been applied before its answer was lost (a 502/504, a timeout).
+            current = self.get_schedule(key)
+            if reached(current):
+                return current
+        return parse_schedule(self._checked(response, f"{action.rstrip('e')}ing"))
+
     def pause(self, key: str) -> Schedule:
         """Pause a schedule, so execution must be refused."""
-        return parse_schedule(
-            self._checked(self.target.request("PUT", f"{SCHEDULES}/{key}/pause", retry="safe"), "pausing")
-        )
+        return self._step(key, "pause", lambda schedule: schedule.status == "Paused")
 
     def resume(self, key: str) -> Schedule:
         """Resume a paused schedule."""
-        return parse_schedule(
-            self._checked(self.target.request("PUT", f"{SCHEDULES}/{key}/resume", retry="safe"), "resuming")
-        )
+        return self._step(key, "resume", lambda schedule: schedule.status != "Paused")
 
     def bounded_wait(self, kind: str, probe: Callable[[], T], done: Callable[[T], bool]) -> T:
         """Wait within ZUORA_WAIT_SECONDS, or probe once when an earlier wait of this kind ran out."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -95,3 +96,35 @@ def test_report_lists_the_tenant_section() -> None:
     assert "created 3 schedules: 1 deleted, 1 left PartiallyProcessed, 1 paused" in lines
     assert "IS-2" in lines
     assert "LEFT PARTIALLYPROCESSED: IS-3 (c)" in lines
+
+
+def test_pause_whose_answer_was_lost_is_not_an_error() -> None:
+    """A pause applied but answered 502 is retried; the retry's 'already paused' is read back as done."""
+    config = MockConfig(processing_delay=0.05)
+    app = create_app(config)
+    lost: list[str] = []
+
+    def lose_first_pause_answer(environ: Any, start_response: Any) -> Any:
+        if environ["PATH_INFO"].endswith("/pause") and not lost:
+            lost.append(environ["PATH_INFO"])
+            app(environ, lambda *args: None)  # applied, but the answer never arrives
+            start_response("502 Bad Gateway", [("Content-Length", "0")])
+            return [b""]
+        return app(environ, start_response)
+
+    with serve(lose_first_pause_answer) as server:
+        env = {
+            "ZUORA_BASE_URL": server.url,
+            "ZUORA_CLIENT_ID": config.client_id,
+            "ZUORA_CLIENT_SECRET": config.client_secret,
+            "ZUORA_ACCOUNT_KEY": "A00000001",
+        }
+        target = open_target(load_settings(env))
+        try:
+            provisioner = Provisioner(target)
+            schedule = provisioner.create_schedule()
+            assert provisioner.pause(schedule.id).status == "Paused"
+            assert lost
+            provisioner.cleanup()
+        finally:
+            target.close()
