@@ -13,6 +13,8 @@ FUZZ_EXAMPLES ?=
 FUZZ_SEED ?=
 
 export ZUORA_BASE_URL := $(or $(BASE_URL),$(ZUORA_BASE_URL))
+# Cached bytecode (and pytest's cached assertion rewrites) make every child pytest start seconds faster.
+unexport PYTHONDONTWRITEBYTECODE
 export STRICT
 export FUZZ_EXAMPLES
 export FUZZ_SEED
