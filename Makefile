@@ -21,6 +21,8 @@ MOCK_FLAGS = $(if $(FAULT_RATE),--fault-rate $(FAULT_RATE)) $(if $(FAULT_STATUSE
 	$(if $(FAULT_SEED),--fault-seed $(FAULT_SEED)) $(if $(LATENCY_MS),--latency-ms $(LATENCY_MS))
 
 export ZUORA_BASE_URL := $(or $(BASE_URL),$(ZUORA_BASE_URL))
+# Cached bytecode (and pytest's cached assertion rewrites) make every child pytest start seconds faster.
+unexport PYTHONDONTWRITEBYTECODE
 export STRICT
 export FUZZ_EXAMPLES
 export FUZZ_SEED
