@@ -159,3 +159,30 @@ def test_gate_parser_knows_every_run_option() -> None:
     assert (args.jobs, args.fuzz, args.rule, args.level) == (2, True, ["a.b", "c.d"], "must")
     assert _args("--no-fuzz").fuzz is False
     assert _args().fuzz is None
+
+
+def _command(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "zuora_contract", *arguments], capture_output=True, text=True, check=False
+    )
+
+
+def test_cli_cases_lists_and_shows_a_rule_with_links() -> None:
+    """`cases` lists every rule with its level; `cases --id` shows the sources' URLs; an unknown id is exit 4."""
+    listed = _command("cases")
+    assert listed.returncode == 0 and "samples.with-item" in listed.stdout and "must" in listed.stdout
+    shown = _command("cases", "--id", "idempotency.replay")
+    assert shown.returncode == 0 and "https://developer.zuora.com/docs/guides/idempotent-requests" in shown.stdout
+    unknown = _command("cases", "--id", "no.such-rule")
+    assert unknown.returncode == 4 and "Traceback" not in unknown.stderr
+
+
+def test_cli_validate_exit_codes_follow_the_findings(tmp_path: Path) -> None:
+    """The documented samples' cassettes conform (0); a file that is not a recording is exit 4."""
+    documented = Path(__file__).resolve().parents[2] / "cassettes" / "documented"
+    ok = _command("validate", *sorted(str(path) for path in documented.glob("*.yaml")))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    bad = tmp_path / "x.har"
+    bad.write_text("{")
+    refused = _command("validate", str(bad))
+    assert refused.returncode == 4 and "x.har" in refused.stderr
