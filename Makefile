@@ -5,6 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
+RUNTIME := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
 BASE_URL ?=
 PORT ?= 8080
@@ -32,14 +33,19 @@ export FUZZ_SEED
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# Two environments in one venv: what a gate needs (runtime), and this project's own tooling on top (dev).
+$(RUNTIME): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## create or reuse .venv with everything installed
+install: $(STAMP) ## create or reuse .venv with the tool and this project's dev tooling
 
 PRISM := interop/prism/node_modules/.bin/prism
 $(PRISM): interop/prism/package-lock.json
@@ -48,7 +54,7 @@ $(PRISM): interop/prism/package-lock.json
 prism: ## install the lock-pinned Stoplight Prism into interop/prism (skipped with a reason without npm)
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(PRISM); else echo "skip: npm not found, Prism not installed"; fi
 
-contract: $(STAMP) ## judge the target (BASE_URL=..., default: the embedded reference mock; JOBS=n); see README for exit codes
+contract: $(RUNTIME) ## judge the target (BASE_URL=..., default: the embedded reference mock; JOBS=n); see README for exit codes
 	$(PY) -m zuora_contract run $(if $(JOBS),--jobs $(JOBS))
 
 test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mutant detection
@@ -57,16 +63,16 @@ test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mu
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/sdk
 	$(MAKE) --no-print-directory replay
 
-fuzz: $(STAMP) ## run only the schemathesis fuzz tests (FUZZ_EXAMPLES=300 by default here, FUZZ_SEED=, FUZZ_RATE=)
-	FUZZ=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest --pyargs zuora_contract.suite -m fuzz -p no:randomly --disable-recording
+fuzz: $(RUNTIME) ## run only the schemathesis fuzz rules (FUZZ_EXAMPLES=300 by default here, FUZZ_SEED=, FUZZ_RATE=)
+	$(PY) -m zuora_contract run --fuzz --family fuzz --fuzz-examples $${FUZZ_EXAMPLES:-300}
 
-mock: $(STAMP) ## serve the reference mock on 127.0.0.1 (PORT=8080; FAULT_RATE= FAULT_STATUSES= FAULT_SEED= LATENCY_MS=)
-	$(PY) -m zuora_mock --host 127.0.0.1 --port $(PORT) $(strip $(MOCK_FLAGS))
+mock: $(RUNTIME) ## serve the reference mock on 127.0.0.1 (PORT=8080; FAULT_RATE= FAULT_STATUSES= FAULT_SEED= LATENCY_MS=)
+	$(PY) -m zuora_contract mock --host 127.0.0.1 --port $(PORT) $(strip $(MOCK_FLAGS))
 
-record: $(STAMP) ## re-record cassettes against the target (BASE_URL=..., default: the embedded mock) into cassettes/
+record: $(RUNTIME) ## re-record cassettes against the target (BASE_URL=..., default: the embedded mock) into cassettes/
 	mkdir -p cassettes && find cassettes -mindepth 1 -maxdepth 1 -type d ! -name documented -exec rm -rf {} + && $(PY) -m pytest --pyargs zuora_contract.suite -m "not fuzz" -p no:randomly --record-mode=rewrite
 
-replay: $(STAMP) ## replay cassettes offline with the network blocked (reports in reports/replay)
+replay: $(RUNTIME) ## replay cassettes offline with the network blocked (reports in reports/replay)
 	env -u ZUORA_BASE_URL ZUORA_REPORT_DIR=reports/replay $(PY) -m pytest --pyargs zuora_contract.suite -m "not fuzz" -p no:randomly --record-mode=none --block-network
 
 bench: $(STAMP) ## measure fuzz cases per second: suite vs `st run`
