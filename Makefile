@@ -19,7 +19,7 @@ export STRICT
 export FUZZ_EXAMPLES
 export FUZZ_SEED
 
-.PHONY: help install prism contract test fuzz mock record replay bench lint typecheck check clean
+.PHONY: help install prism contract test interop fuzz mock record replay bench lint typecheck check clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -43,11 +43,15 @@ prism: ## install the lock-pinned Stoplight Prism into interop/prism (skipped wi
 contract: $(STAMP) ## check the target (BASE_URL=..., default: the embedded reference mock)
 	$(PY) -m pytest --pyargs zuora_contract.suite -p no:randomly --disable-recording
 
-test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mutant detection
+test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mutants and correct variants, interop
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/unit src/zuora_contract/suite
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/mutants -n 2
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/sdk
 	$(MAKE) --no-print-directory replay
+	$(MAKE) --no-print-directory interop
+
+interop: $(STAMP) ## run the suite as a user against Prism (static, dynamic; needs `make prism`) and a lazy stateless server
+	env -u ZUORA_BASE_URL $(PY) -m pytest tests/interop -n 2 --dist loadgroup -p no:randomly
 
 fuzz: $(STAMP) ## run only the schemathesis fuzz tests (FUZZ_EXAMPLES=300 by default here, FUZZ_SEED=, FUZZ_RATE=)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest --pyargs zuora_contract.suite -m fuzz -p no:randomly --disable-recording
