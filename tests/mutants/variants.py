@@ -11,14 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from wsgiref.types import WSGIApplication, WSGIEnvironment
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-from tests.mutants.wsgi import Answer, Wrapper, read_body, replace_body
+from tests.mutants.wsgi import Answer, Wrapper, call, read_body, replace_body, reply
 
 from zuora_mock.config import MockConfig
+from zuora_mock.encoding import encode_body
 
 EXECUTE = re.compile(r"^/v1/invoice-schedules/([^/]+)/execute$")
 BILL_RUN = re.compile(r"^/v1/bill-runs/[^/]+$")
@@ -43,10 +44,45 @@ class Variant:
     name: str
     choice: str
     allowed_by: str
-    build: Callable[[WSGIApplication], WSGIApplication]
+    wrap: Callable[[WSGIApplication], WSGIApplication]
     versions: tuple[str, ...] = BOTH
     verdicts: frozenset[str] = frozenset({"conformant"})
     config: MockConfig = field(default=FAST)
+    # False where nothing is rewritten per request (the reference itself, a slower configuration).
+    rewrites: bool = True
+
+    def build(self, app: WSGIApplication) -> Served:
+        """The variant around `app`, compressing answers as the mock does (the Wrapper edits plain JSON)."""
+        return Served(self.wrap(app))
+
+
+class Served:
+    """The outermost layer: counts the requests where the variant made its choice, and compresses answers.
+
+    §1.8: gzip answers over 1000 bytes when Accept-Encoding allows it, after the variant edited the plain body.
+    """
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+        self.choices_made = 0
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        accept_encoding = environ.get("HTTP_ACCEPT_ENCODING")
+        answer = call(self.app, environ)
+        self.choices_made += bool(environ.get(HIT))
+        if not any(name.lower() == "content-encoding" for name, _ in answer.headers):
+            answer.body, coding = encode_body(accept_encoding, answer.body)
+            for name, value in coding:
+                answer.set_header(name, value)
+        return reply(answer, start_response)
+
+
+HIT = "variant.choice-made"
+
+
+def _hit(environ: WSGIEnvironment) -> None:
+    """Note that this request met the variant's choice, so a run that never triggers it cannot pass unseen."""
+    environ[HIT] = True
 
 
 def _path(environ: WSGIEnvironment) -> str:
@@ -105,6 +141,7 @@ def _accept_any_track_id(echo: bool) -> Callable[[WSGIApplication], WSGIApplicat
         value = environ.get("HTTP_ZUORA_TRACK_ID")
         if value is not None and not _valid_track_id(value):
             environ.pop("HTTP_ZUORA_TRACK_ID")
+            _hit(environ)
             environ["variant.track_id"] = value
         return None
 
@@ -122,6 +159,7 @@ def _long_idempotency_key(honour: bool) -> Callable[[WSGIApplication], WSGIAppli
     def before(environ: WSGIEnvironment) -> Answer | None:
         key = environ.get("HTTP_IDEMPOTENCY_KEY")
         if key is not None and len(key) > 255:
+            _hit(environ)
             if honour:  # the same long key maps to the same stored answer
                 environ["HTTP_IDEMPOTENCY_KEY"] = "long:" + hashlib.sha256(key.encode("latin-1")).hexdigest()
             else:
@@ -138,6 +176,7 @@ def _bare_405(environ: WSGIEnvironment, answer: Answer) -> None:
     if answer.code != 405:
         return
     answer.body = b""
+    _hit(environ)
     for name in ("Content-Type", "Zuora-Track-Id", "Concurrency-Limit-Type", "Concurrency-Limit-Limit"):
         answer.drop_header(name)
     answer.drop_header("Concurrency-Limit-Remaining")
@@ -169,6 +208,7 @@ def _reference_example_shape(drop_success: bool) -> Callable[[WSGIEnvironment, A
             for key in UNDECLARED_FILTER_KEYS:
                 entry.pop(key, None)
         answer.set_json(body)
+        _hit(environ)
 
     return after
 
@@ -196,6 +236,7 @@ def _rfc3339_dates(environ: WSGIEnvironment, answer: Answer) -> None:
         if isinstance(body.get(key), str):
             body[key] = body[key].replace(" ", "T") + "Z"
     answer.set_json(body)
+    _hit(environ)
 
 
 # --- A nonsense Accept header refused with 406, category 45 (spec §1.9 and §2.2: 45 -> 405/406/415) ---
@@ -222,6 +263,7 @@ def _refuse_nonsense_accept(app: WSGIApplication) -> WSGIApplication:
         if environ.get("variant.406") and answer.code in (200, 400) and _category(answer) == "20":
             accept = environ.get("HTTP_ACCEPT", "")
             _relabel(answer, "50000045", f"None of the media types in Accept ({accept!r}) can be produced.", 406)
+            _hit(environ)
 
     return Wrapper(app, before=before, after=after)
 
@@ -247,6 +289,7 @@ def _refuse_unknown_fields(app: WSGIApplication) -> WSGIApplication:
         unknown = environ.get("variant.unknown")
         if unknown and answer.code in (200, 400) and _category(answer) == "20":
             _relabel(answer, "50000021", f"Unknown field(s) in the request: {', '.join(unknown)}.", 400)
+            _hit(environ)
 
     return Wrapper(app, before=before, after=after)
 
@@ -264,6 +307,7 @@ def _swap_undocumented_categories(environ: WSGIEnvironment, answer: Answer) -> N
     new = SWAPPED[category]
     message = answer.json()["reasons"][0].get("message", "")
     _relabel(answer, f"617001{new}", str(message), 404 if new == "40" else 400)
+    _hit(environ)
 
 
 # --- The 401 body as zuora-sdk documents it (spec §2.4, §8.3: CommonResponse vs {message}) ---
@@ -272,6 +316,7 @@ def _swap_undocumented_categories(environ: WSGIEnvironment, answer: Answer) -> N
 def _sdk_401_body(environ: WSGIEnvironment, answer: Answer) -> None:
     if answer.code == 401 and _path(environ).startswith("/v1/"):
         answer.set_json({"message": "Authentication error"})
+        _hit(environ)
 
 
 # --- An empty HTTP body read as {} (spec §8.11: "whether an empty HTTP body (vs {}) is accepted — UNKNOWN") ---
@@ -281,6 +326,7 @@ def _empty_body_as_object(app: WSGIApplication) -> WSGIApplication:
     def before(environ: WSGIEnvironment) -> Answer | None:
         if _executes(environ) and not read_body(environ).strip():
             replace_body(environ, b"{}")
+            _hit(environ)
         return None
 
     return Wrapper(app, before=before)
@@ -296,6 +342,7 @@ VARIANTS: tuple[Variant, ...] = (
         "the reference mock itself, through the same plumbing, under the whole suite (fuzz included)",
         "every choice in src/zuora_mock/README.md",
         _identity,
+        rewrites=False,
     ),
     Variant(
         "echo-any-track-id",
@@ -350,6 +397,7 @@ VARIANTS: tuple[Variant, ...] = (
         versions=(MODERN,),
         verdicts=frozenset({"conformant", "error"}),
         config=MockConfig(processing_delay=5.0),
+        rewrites=False,
     ),
     Variant(
         "other-error-categories",
@@ -376,12 +424,14 @@ VARIANTS: tuple[Variant, ...] = (
         'a bad bearer token gets 401 with {"message": "Authentication error"} (zuora-sdk\'s shape)',
         "§2.4 and §8.3: CONFLICT CommonResponse vs ProxyUnauthorizedResponse {message}",
         lambda app: Wrapper(app, after=_sdk_401_body),
+        versions=(LEGACY,),  # the 401 is the gateway's under every version; auth.* send both themselves
     ),
     Variant(
         "empty-body-as-object",
         "execute with no HTTP body is read as {} and executes",
         "§1.5 and §8.11: whether an empty HTTP body (vs {}) is accepted is UNKNOWN",
         _empty_body_as_object,
+        versions=(MODERN,),
     ),
     Variant(
         "unknown-fields-refused",
