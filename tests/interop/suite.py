@@ -39,6 +39,11 @@ class UserRun:
     seconds: float
     report: dict[str, Any] = field(repr=False)
     junit: Path
+    report_dir: Path
+
+    def junit_files(self) -> dict[str, Path]:
+        """The JUnit files: pytest's --junitxml (what CI passes) and the suite's own junit.xml."""
+        return {"--junitxml": self.junit, "junit.xml": self.report_dir / "junit.xml"}
 
     @property
     def verdict(self) -> str:
@@ -52,7 +57,7 @@ class UserRun:
 def run_as_user(base_url: str, report_dir: Path, env: dict[str, str]) -> UserRun:
     """Run the suite against `base_url` with a JUnit report beside conformance.json."""
     report_dir.mkdir(parents=True, exist_ok=True)
-    junit = report_dir / "junit.xml"
+    junit = report_dir.parent / f"{report_dir.name}-pytest-junit.xml"
     child = {key: value for key, value in os.environ.items() if not key.startswith(("ZUORA_", "STRICT", "FUZZ_"))}
     child.update(USER_ENV, ZUORA_BASE_URL=base_url, ZUORA_REPORT_DIR=str(report_dir), **env)
     started = time.monotonic()
@@ -68,7 +73,7 @@ def run_as_user(base_url: str, report_dir: Path, env: dict[str, str]) -> UserRun
     seconds = time.monotonic() - started
     path = report_dir / "conformance.json"
     report = json.loads(path.read_text()) if path.exists() else {}
-    return UserRun(completed.returncode, completed.stdout, completed.stderr, seconds, report, junit)
+    return UserRun(completed.returncode, completed.stdout, completed.stderr, seconds, report, junit, report_dir)
 
 
 # Exceptions of the suite's own code; a result message naming one means the suite crashed, not judged.

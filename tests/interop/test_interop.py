@@ -71,10 +71,10 @@ def test_interop_messages_carry_no_suite_exception(interop: Interop) -> None:
 
 
 def test_interop_failures_name_operation_request_and_answer(interop: Interop) -> None:
-    """Each failed or errored rule says which operation, what was sent, and what came back."""
+    """Each failed or errored rule says which operation, what was sent, and what came back (message or exchange)."""
     vague = []
     for check in interop.run.checks("failed", "error", "warning"):
-        message = str(check["message"] or "")
+        message = f"{check['message'] or ''}\n{check.get('exchange') or ''}"
         missing = [
             part
             for part, pattern in (("operation", OPERATION), ("what was sent", SENT), ("what came back", ANSWER))
@@ -86,28 +86,40 @@ def test_interop_failures_name_operation_request_and_answer(interop: Interop) ->
 
 
 def test_interop_junit_counts_match_the_json_report(interop: Interop) -> None:
-    """JUnit counts the same failures and errors as conformance.json, rule by rule."""
+    """Both JUnit files count the same failures and errors as conformance.json, rule by rule."""
     run = interop.run
-    junit = junit_counts(run.junit)
     failed = {check["id"] for check in run.checks("failed")}
     errored = {check["id"] for check in run.checks("error")}
     totals = run.report.get("totals", {})
-    seen = (junit["failures"], junit["errors"])
     expected = (totals.get("failed", 0), totals.get("error", 0))
-    assert seen == expected, f"{interop.name}: JUnit (failures, errors) = {seen}, conformance.json = {expected}"
-    assert (junit["failed_rules"], junit["errored_rules"]) == (failed, errored)
+    disagreements = []
+    for name, path in run.junit_files().items():
+        if not path.exists():
+            disagreements.append(f"{name}: not written")
+            continue
+        junit = junit_counts(path)
+        seen = (junit["failures"], junit["errors"])
+        if seen != expected:
+            disagreements.append(f"{name}: (failures, errors) = {seen}, conformance.json = {expected}")
+        elif (junit["failed_rules"], junit["errored_rules"]) != (failed, errored):
+            disagreements.append(f"{name}: the failed/errored rule ids differ from conformance.json")
+    assert not disagreements, f"{interop.name}: " + "; ".join(disagreements)
 
 
 def test_interop_every_rule_appears_once_in_each_report(interop: Interop) -> None:
-    """conformance.json and JUnit list each rule id exactly once, and the same ids, catalogue included."""
+    """conformance.json and each JUnit file list each rule id exactly once, the same ids, catalogue included."""
     run = interop.run
     in_json = Counter(check["id"] for check in run.checks())
-    in_junit = Counter(junit_counts(run.junit)["rules"])
-    twice = sorted({rule for rule, count in (in_json + in_junit).items() if in_json[rule] > 1 or in_junit[rule] > 1})
-    assert not twice, f"{interop.name}: rule ids reported more than once: {twice}"
-    assert set(in_json) == set(in_junit)
+    problems = [f"conformance.json repeats {sorted(rule for rule, n in in_json.items() if n > 1)}"]
+    for name, path in run.junit_files().items():
+        in_junit = Counter(junit_counts(path)["rules"]) if path.exists() else Counter()
+        problems.append(f"{name} repeats {sorted(rule for rule, n in in_junit.items() if n > 1)}")
+        problems.append(f"{name} lacks {sorted(set(in_json) - set(in_junit))}")
+        problems.append(f"{name} adds {sorted(set(in_junit) - set(in_json))}")
     catalogue = {case.qualified_id for case in load_cases()}
-    assert catalogue <= set(in_json), sorted(catalogue - set(in_json))
+    problems.append(f"conformance.json lacks catalogue rules {sorted(catalogue - set(in_json))}")
+    problems = [problem for problem in problems if not problem.endswith("[]")]
+    assert not problems, f"{interop.name}: " + "; ".join(problems)
 
 
 def test_interop_stdout_has_no_traceback(interop: Interop) -> None:
