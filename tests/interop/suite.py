@@ -90,9 +90,16 @@ SENT = re.compile(r"\b(?:sent|sending|curl)\b|\brequest (?:body|headers?)\b|\bRe
 ANSWER = re.compile(r"\b(?:HTTP|status) \d{3}\b")
 
 
+class UnreadableJUnit(Exception):
+    """The JUnit file is missing or not well-formed XML, so no CI server can read it."""
+
+
 def junit_counts(junit: Path) -> dict[str, Any]:
     """Failures, errors and rule ids as the JUnit file tells them, per testcase."""
-    root = ElementTree.parse(junit).getroot()
+    try:
+        root = ElementTree.parse(junit).getroot()
+    except (OSError, ElementTree.ParseError) as error:
+        raise UnreadableJUnit(f"{junit.name}: {error}{_offending_line(junit, error)}") from None
     cases = list(root.iter("testcase"))
     failed = {_rule(case) for case in cases if case.find("failure") is not None}
     errored = {_rule(case) for case in cases if case.find("error") is not None}
@@ -109,3 +116,11 @@ def junit_counts(junit: Path) -> dict[str, Any]:
 def _rule(case: ElementTree.Element) -> str:
     values = {prop.get("value") for prop in case.iter("property") if prop.get("name") == "rule"}
     return str(values.pop()) if len(values) == 1 else ""
+
+
+def _offending_line(junit: Path, error: Exception) -> str:
+    position = getattr(error, "position", None)
+    if not position or not junit.exists():
+        return ""
+    line = junit.read_bytes().splitlines()[position[0] - 1]
+    return f"; line {position[0]}: {line[:120]!r}"
