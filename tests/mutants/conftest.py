@@ -32,7 +32,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if VARIANT_SCORES:
         terminalreporter.section("correct variants (false-positive self-test)")
         for name, (accepted, objections) in sorted(VARIANT_SCORES.items()):
-            terminalreporter.write_line(f"{'accepted' if accepted else 'REJECTED'} {name}")
+            terminalreporter.write_line(f"{'accepted' if accepted else 'FAILED  '} {name}")
             if objections:
                 for objection in objections.split("; "):
                     terminalreporter.write_line(f"           {objection[:150]}")
@@ -41,4 +41,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if VARIANT_SCORES:
         accepted = sum(ok for ok, _ in VARIANT_SCORES.values())
         total = len(VARIANT_SCORES)
-        terminalreporter.write_line(f"variant score: {accepted}/{total} correct variants accepted (no false positive)")
+        terminalreporter.write_line(
+            f"variant score: {accepted}/{total} correct variants accepted (exercised, no false positive)"
+        )
