@@ -16,8 +16,11 @@ import pytest
 from tests.interop.lazy_vendor import serving
 from tests.interop.suite import ROOT
 
+from zuora_contract.spec import SPEC_PATH
+
 PRISM = ROOT / "interop" / "prism" / "node_modules" / ".bin" / "prism"
-FRAGMENT = ROOT / "openapi" / "execute-invoice-schedule.yaml"
+# Our OpenAPI fragment, wherever the package keeps it.
+FRAGMENT = SPEC_PATH
 STARTUP_SECONDS = 30.0
 
 
