@@ -28,7 +28,7 @@ export STRICT
 export FUZZ_EXAMPLES
 export FUZZ_SEED
 
-.PHONY: help install prism contract test fuzz mock record replay bench lint typecheck check clean
+.PHONY: help install prism contract test interop fuzz mock record replay bench lint typecheck check clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -57,11 +57,15 @@ prism: ## install the lock-pinned Stoplight Prism into interop/prism (skipped wi
 contract: $(RUNTIME) ## judge the target (BASE_URL=..., default: the embedded reference mock; JOBS=n); see README for exit codes
 	$(PY) -m zuora_contract run $(if $(JOBS),--jobs $(JOBS))
 
-test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mutant detection
+test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mutants and correct variants, interop
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/unit src/zuora_contract/suite
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/mutants -n 2
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/sdk
 	$(MAKE) --no-print-directory replay
+	$(MAKE) --no-print-directory interop
+
+interop: $(STAMP) ## run the suite as a user against Prism (static, dynamic; needs `make prism`) and a lazy stateless server
+	env -u ZUORA_BASE_URL $(PY) -m pytest tests/interop -n 2 --dist loadgroup -p no:randomly
 
 fuzz: $(RUNTIME) ## run only the schemathesis fuzz rules (FUZZ_EXAMPLES=300 by default here, FUZZ_SEED=, FUZZ_RATE=)
 	$(PY) -m zuora_contract run --fuzz --family fuzz --fuzz-examples $${FUZZ_EXAMPLES:-300}
