@@ -13,7 +13,12 @@ _SHOWN = 300
 
 
 def _text(content: bytes) -> str:
-    text = content.decode("utf-8", errors="replace")
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        # A compressed or binary body: its bytes mean nothing in a report and break XML.
+        return f"<{len(content)} bytes, not UTF-8 text (starts {content[:8].hex()})>"
+    text = "".join(char if char.isprintable() or char in "\n\t" else f"\\x{ord(char):02x}" for char in text)
     return text if len(text) <= _SHOWN else text[:_SHOWN] + f"… ({len(text)} characters)"
 
 
@@ -25,7 +30,7 @@ def curl(request: httpx.Request) -> str:
         if name.lower() not in _DROPPED:
             parts += ["-H", f"{name}: {value}"]
     if request.content:
-        parts += ["--data-raw", request.content.decode("utf-8", errors="replace")]
+        parts += ["--data-raw", _text(request.content)]
     return " ".join(shlex.quote(part) for part in parts)
 
 
@@ -35,9 +40,12 @@ class ExchangeLog:
     def __init__(self, secrets: tuple[str, ...] = ()) -> None:
         self.entries: deque[httpx.Response] = deque(maxlen=16)
         self.secrets = secrets
+        # Every request the client made, token requests included: what a rate-limited tenant counts.
+        self.count = 0
 
     def record(self, response: httpx.Response) -> None:
         """Keep the exchange (token requests excluded: their bodies hold credentials)."""
+        self.count += 1
         if response.request.url.path.startswith("/oauth"):
             return
         response.read()

@@ -10,7 +10,7 @@ import copy
 import os
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,10 +202,12 @@ class FuzzTransport:
         self.sent: Counter[str] = Counter()
         self.not_judged = 0
         self._next_at = 0.0
+        # Every request the fuzz run made (provisioning, polls and retries too), where the client counts them.
+        self.requests_made: Callable[[], int] = lambda: sum(self.sent.values())
 
     def exhausted(self) -> bool:
-        """True once the run's cap on generated requests is reached (never when there is no cap)."""
-        return 0 < self.budget.max_requests <= sum(self.sent.values())
+        """True once the run's request cap is reached (never when there is no cap)."""
+        return 0 < self.budget.max_requests <= self.requests_made()
 
     def _pace(self) -> None:
         if self.budget.rate <= 0:

@@ -10,9 +10,10 @@ import hypothesis
 import pytest
 from schemathesis.core.transport import Response
 
-from zuora_contract import fuzzchecks
+from zuora_contract import fuzzchecks, notes
 from zuora_contract.fuzz import Budget, FuzzTransport, SchedulePool, judge, pin_item
 from zuora_contract.provision import SCHEDULES, Provisioner, parse_schedule
+from zuora_contract.session_state import LOG_KEY
 from zuora_contract.target import Target
 
 CREATE = "POST_CreateInvoiceSchedule"
@@ -66,11 +67,18 @@ class Fuzzer:
         self.by_operation: Counter[str] = Counter()
         self.started = time.monotonic()
         self._index = 0
+        self.unsent: Counter[str] = Counter()
 
     def run(self, case: Any) -> None:
         """One generated case: pin it to real data, send it through the suite's client, judge it."""
         if self.transport.exhausted():
             self.modes["not sent (request cap)"] += 1
+            self.unsent[notes.current_test()] += 1
+            notes.note(
+                "cap",
+                f"{self.unsent[notes.current_test()]} generated case(s) not sent: the run's request cap "
+                f"({self.budget.max_requests}, provisioning and polls included) was reached; raise FUZZ_MAX_REQUESTS",
+            )
             if not self.by_operation[_operation_id(case)]:
                 # Never pass having judged nothing: a test whose every case fell over the cap is skipped.
                 pytest.skip(
@@ -84,7 +92,12 @@ class Fuzzer:
         meta = case.meta
         self.modes["negative" if meta is not None and meta.generation.mode.is_negative else "positive"] += 1
         self.by_operation[_operation_id(case)] += 1
-        response = self.transport.send(case)
+        judged_before = self.transport.not_judged
+        try:
+            response = self.transport.send(case)
+        finally:
+            if self.transport.not_judged > judged_before:
+                notes.note("transient", f"{self.transport.not_judged} case(s) not judged: transient answers")
         judge(case, response, self.budget, self.target)
 
     def stateful_step(self, case: Any) -> Response:
@@ -198,6 +211,10 @@ class FuzzReport:
 def start(request: pytest.FixtureRequest, target: Target, provisioner: Provisioner, budget: Budget) -> Fuzzer:
     """Create the run's fuzzer and register its report with pytest."""
     fuzzer = Fuzzer(target, provisioner, budget)
+    log = request.config.stash.get(LOG_KEY, None)
+    if log is not None:
+        started = log.count
+        fuzzer.transport.requests_made = lambda: log.count - started
     request.config.pluginmanager.register(FuzzReport(fuzzer), f"zuora-fuzz-report-{id(fuzzer)}")
     return fuzzer
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -10,6 +11,14 @@ from zuora_contract.results import Report, RuleResult
 # JUnit has no "warning": a should-level failure and an accepted divergence are skipped cases with a
 # type, visible on a CI dashboard without failing it, as in the JSON where they do not fail the verdict.
 _SKIPPED_TYPES = {"warning": "warning", "diverged": "diverged", "skipped": "skipped"}
+
+
+# XML 1.0 admits no control characters but tab and newlines; a target's bytes may hold any.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def _case(suite: ElementTree.Element, result: RuleResult) -> None:
@@ -21,7 +30,7 @@ def _case(suite: ElementTree.Element, result: RuleResult) -> None:
         ElementTree.SubElement(properties, "property", name=name, value=value)
     if result.source:
         ElementTree.SubElement(properties, "property", name="source", value=result.source)
-    text = "\n\n".join(part for part in (result.message, result.exchange) if part)
+    text = _xml_text("\n\n".join(part for part in (result.message, result.exchange) if part))
     headline = text.strip().splitlines()[0] if text.strip() else result.outcome
     if result.outcome == "failed":
         ElementTree.SubElement(case, "failure", message=headline, type=f"{result.level} rule").text = text
@@ -55,9 +64,9 @@ def render(report: Report) -> ElementTree.ElementTree:
     return ElementTree.ElementTree(root)
 
 
-def write_junit(report: Report, directory: Path) -> Path:
-    """Write `junit.xml` into the report directory."""
+def write_junit(report: Report, directory: Path, name: str = "junit.xml") -> Path:
+    """Write the JUnit file (`junit.xml` by default) into the report directory."""
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "junit.xml"
+    path = directory / name
     render(report).write(path, encoding="utf-8", xml_declaration=True)
     return path
