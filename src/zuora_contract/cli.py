@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from zuora_contract.failures import ConfigError
-from zuora_contract.settings import Settings, load_settings
+from zuora_contract.settings import Settings, environment, load_settings
 from zuora_contract.subcommands import HANDLERS, add_subcommands, serve_mock
 
 EXIT_CODES = {"conformant": 0, "nonconformant": 1, "error": 2}
@@ -177,7 +176,7 @@ def _pytest(arguments: list[str], env: Mapping[str, str]) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the suite and turn its outcome into the gate's exit code."""
-    env = run_environment(args, os.environ)
+    env = run_environment(args, environment())
     try:
         settings = _check(env, args)
     except ConfigError as error:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from zuora_contract.failures import ConfigError
+from zuora_contract.settings import divergences_file
 
 # A project's own, dated allow-list: relative to the working directory, never inside the package.
 DIVERGENCES_DIR = Path("divergences")
@@ -30,7 +30,7 @@ class Divergence:
 
 def divergence_path(target_name: str) -> Path:
     """`ZUORA_DIVERGENCES` if set, else `divergences/<target-name>.toml` in the working directory."""
-    override = os.environ.get("ZUORA_DIVERGENCES", "").strip()
+    override = divergences_file()
     return Path(override) if override else DIVERGENCES_DIR / f"{target_name}.toml"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -11,8 +10,9 @@ import threading
 from dataclasses import dataclass, field
 
 from zuora_contract.failures import TargetError
+from zuora_contract.settings import mock_module
 
-MOCK_MODULE = os.environ.get("ZUORA_MOCK_MODULE", "zuora_mock")
+MOCK_MODULE = mock_module()
 LISTENING = re.compile(r"^zuora-mock listening on (http://\S+)$")
 EXPORT = re.compile(r"^export (ZUORA_[A-Z_]+)=(\S+)$")
 STARTUP_SECONDS = 20.0

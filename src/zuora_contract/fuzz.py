@@ -7,7 +7,6 @@ judging is the rule code in checks.py/billruns.py, registered as checks by `fuzz
 from __future__ import annotations
 
 import copy
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -24,6 +23,7 @@ from zuora_contract import fuzzchecks
 from zuora_contract.failures import ConfigError, TargetError
 from zuora_contract.provision import Provisioner, Schedule
 from zuora_contract.retry import Unretryable
+from zuora_contract.settings import environment
 from zuora_contract.spec import DATA_DIR, load_spec
 from zuora_contract.target import Target
 
@@ -89,7 +89,7 @@ def _number(environ: Mapping[str, str], name: str, default: float) -> float:
 
 def budget_from_env(local: bool, environ: Mapping[str, str] | None = None) -> Budget:
     """Defaults: generous on the embedded mock and loopback, small and rate-limited against a remote host."""
-    env = os.environ if environ is None else environ
+    env = environment() if environ is None else environ
     examples = int(_number(env, "FUZZ_EXAMPLES", 25 if local else 5))
     seed_text = (env.get("FUZZ_SEED") or "").strip()
     seed = int(_number(env, "FUZZ_SEED", 0)) if seed_text else None

@@ -7,7 +7,6 @@ Rule outcomes travel in each test report's `user_properties`, so the process tha
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from zuora_contract.session_state import (
     is_worker,
     report_of,
 )
-from zuora_contract.settings import Settings
+from zuora_contract.settings import Settings, default_base_url
 from zuora_contract.target import Target, open_replay_target, open_target
 from zuora_contract.tenant import interrupt_on_sigterm, leave_nothing_to_bill
 
@@ -207,9 +206,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def _project_options(config: pytest.Config) -> None:
     """Apply a project's own pytest configuration: which target, and whether to collect the packaged suite."""
     base_url = config.getoption("zuora_base_url") or config.getini("zuora_base_url")
-    if base_url and not os.environ.get("ZUORA_BASE_URL"):
-        # Through the environment, so settings validate it like the variable and xdist workers inherit it.
-        os.environ["ZUORA_BASE_URL"] = str(base_url)
+    if base_url:
+        default_base_url(str(base_url))
     wants_suite = config.getoption("zuora_suite") or config.getini("zuora_suite")
     suite_dir = str(Path(suite.__file__).parent)
     if wants_suite and suite_dir not in config.args:

@@ -11,7 +11,6 @@ import dataclasses
 import datetime
 import functools
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 from zuora_contract import ids
 from zuora_contract.failures import ConfigError
 from zuora_contract.scrub import Scrubber, rules_from_env
+from zuora_contract.settings import cassette_dir
 from zuora_contract.target import Target
 
 Mode = Literal["live", "record", "replay"]
@@ -46,7 +46,7 @@ def cassette_mode(config: pytest.Config) -> Mode:
 
 def cassette_root() -> Path:
     """`cassettes/` in the working directory, or ZUORA_CASSETTE_DIR (a project's own place for them)."""
-    return Path(os.environ.get(CASSETTE_DIR_ENV) or "cassettes")
+    return Path(cassette_dir())
 
 
 @functools.cache

@@ -15,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
+
+from zuora_contract.settings import environment
 
 SCRUB_ENV = "ZUORA_SCRUB_FIELDS"
 PLACEHOLDER = "<scrubbed>"
@@ -41,7 +42,7 @@ class ScrubRules:
 
 def rules_from_env(environ: Mapping[str, str] | None = None) -> ScrubRules:
     """The always-scrubbed names plus the ones the user configured in ZUORA_SCRUB_FIELDS."""
-    env = os.environ if environ is None else environ
+    env = environment() if environ is None else environ
     extra = {name.strip().lower() for name in (env.get(SCRUB_ENV) or "").split(",") if name.strip()}
     headers = {name.lower() for name in (*REQUEST_HEADERS, *RESPONSE_HEADERS)} | extra
     fields = {name.lower() for name in (*FORM_FIELDS, *JSON_FIELDS)} | extra

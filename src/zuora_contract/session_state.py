@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from zuora_contract.divergences import Divergence
 from zuora_contract.exchanges import ExchangeLog
 from zuora_contract.recording import Mode, cassette_mode
 from zuora_contract.results import Report
-from zuora_contract.settings import Settings, load_settings
+from zuora_contract.settings import Settings, environment, load_settings
 
 REPORT_KEY = pytest.StashKey[Report]()
 SETTINGS_KEY = pytest.StashKey[Settings]()
@@ -33,7 +32,9 @@ def session_settings(config: pytest.Config, mode: Mode) -> Settings:
     """The environment's settings with the session's own options on top."""
     # A replay talks to no target, so the live target's variables must neither apply nor be required.
     live_only = {"ZUORA_BASE_URL", "ZUORA_CLIENT_ID", "ZUORA_CLIENT_SECRET", "ZUORA_BEARER_TOKEN"}
-    settings = load_settings({k: v for k, v in os.environ.items() if k not in live_only} if mode == "replay" else None)
+    settings = load_settings(
+        {k: v for k, v in environment().items() if k not in live_only} if mode == "replay" else None
+    )
     overrides: dict[str, Any] = {}
     # pytest owns --strict; we read it too, so `pytest --strict` also makes `should` rules binding.
     if config.getoption("strict", default=False):

@@ -168,3 +168,60 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         retry_budget=_seconds(env, "ZUORA_RETRY_BUDGET", 300.0),
         fuzz=_fuzz(env),
     )
+
+
+# Every variable the suite reads, with what it does; the README's table lists the same names.
+VARIABLES: dict[str, str] = {
+    "ZUORA_BASE_URL": "the implementation to judge; unset: the embedded reference mock",
+    "ZUORA_CLIENT_ID": "OAuth client id (with ZUORA_CLIENT_SECRET)",
+    "ZUORA_CLIENT_SECRET": "OAuth client secret",
+    "ZUORA_BEARER_TOKEN": "a fixed bearer token instead of OAuth client credentials",
+    "ZUORA_ACCOUNT_KEY": "the account the suite may create invoice schedules on",
+    "ZUORA_ORDER_NUMBERS": "comma-separated orders to associate with the schedules",
+    "ZUORA_VERSION": "Zuora-Version sent on every request (a number such as 186.0 or a date such as 2025-08-12)",
+    "ZUORA_TARGET_NAME": "the target's name in reports and divergence files",
+    "ZUORA_REPORT_DIR": "where the reports are written (default reports)",
+    "ZUORA_WAIT_SECONDS": "bound on each wait for asynchronous processing (default 15)",
+    "ZUORA_TIMEOUT": "every request's timeout in seconds (default 30)",
+    "ZUORA_RETRY_BUDGET": "seconds the run may spend retrying transient answers (default 300)",
+    "ZUORA_ALLOW_PRODUCTION": "1 lets the suite run against Zuora's production hosts",
+    "ZUORA_DIVERGENCES": "a divergence file other than divergences/<target>.toml",
+    "ZUORA_CASSETTE_DIR": "where cassettes are recorded and replayed from (default cassettes)",
+    "ZUORA_SCRUB_FIELDS": "extra JSON fields to scrub from recorded cassettes",
+    "ZUORA_MOCK_MODULE": "the module started as the embedded mock (default zuora_mock; for tests)",
+    "STRICT": "1 makes should rules binding",
+    "FUZZ": "1 adds fuzzing against a remote host; 0 turns it off everywhere",
+    "FUZZ_EXAMPLES": "examples per fuzzed operation",
+    "FUZZ_SEED": "a seeded fuzz run instead of the derandomised default",
+    "FUZZ_RATE": "fuzz requests per second (0: no limit)",
+    "FUZZ_MAX_REQUESTS": "cap on the fuzz run's requests, provisioning included (0: none)",
+}
+
+
+def environment() -> Mapping[str, str]:
+    """The process environment: read here and nowhere else in the suite."""
+    return os.environ
+
+
+def cassette_dir() -> str:
+    """ZUORA_CASSETTE_DIR, else `cassettes` in the working directory."""
+    return _clean(os.environ.get("ZUORA_CASSETTE_DIR")) or "cassettes"
+
+
+def divergences_file() -> str | None:
+    """ZUORA_DIVERGENCES, when the divergence file is not divergences/<target>.toml."""
+    return _clean(os.environ.get("ZUORA_DIVERGENCES"))
+
+
+def mock_module() -> str:
+    """ZUORA_MOCK_MODULE: which module the embedded mock is started from (tests swap in a broken one)."""
+    return _clean(os.environ.get("ZUORA_MOCK_MODULE")) or "zuora_mock"
+
+
+def default_base_url(url: str) -> None:
+    """A project's configured target, unless ZUORA_BASE_URL says otherwise.
+
+    Set as the variable, so it is validated like one and pytest-xdist workers inherit it.
+    """
+    if not _clean(os.environ.get("ZUORA_BASE_URL")):
+        os.environ["ZUORA_BASE_URL"] = url
