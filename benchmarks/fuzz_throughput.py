@@ -2,7 +2,7 @@
 
 Both run as child processes against one reference mock served over HTTP on loopback, on the execute
 operation only, with the same max examples, phases (examples, coverage, fuzzing), modes, checks
-(`SCHEMATHESIS_HOOKS=zuora_contract.fuzzchecks` gives `st run` the suite's Zuora checks) and config
+(`SCHEMATHESIS_HOOKS=zuora_contract.fuzz.checks` gives `st run` the suite's Zuora checks) and config
 file. Case counts are read from each tool's own output; times are wall-clock, startup included.
 Not a test: it prints numbers. Run it with `make bench`.
 """
@@ -79,7 +79,7 @@ def main() -> None:
             suite_cases = _count(SUITE_CASES, suite_output, "the suite")
             suite_inner = float(_count(SUITE_SECONDS, suite_output, "the suite") or 0) / 10
 
-            st_env = base | {"SCHEMATHESIS_HOOKS": "zuora_contract.fuzzchecks"}
+            st_env = base | {"SCHEMATHESIS_HOOKS": "zuora_contract.fuzz.checks"}
             st_command = [
                 sys.executable,
                 "-m",

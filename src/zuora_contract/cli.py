@@ -150,7 +150,7 @@ def _check(env: Mapping[str, str], args: argparse.Namespace) -> Settings:
     settings = load_settings(env)
     if args.divergences and not Path(args.divergences).is_file():
         raise ConfigError(f"--divergences {args.divergences}: no such file")
-    from zuora_contract.fuzz import budget_from_env  # after the quick checks: it loads schemathesis
+    from zuora_contract.fuzz.wiring import budget_from_env  # after the quick checks: it loads schemathesis
 
     budget_from_env(True, env)
     return settings

@@ -13,16 +13,18 @@ from typing import Any
 
 import pytest
 
-from zuora_contract import cassette_plugin, notes, selection, suite
-from zuora_contract.cassette_plugin import TARGET_KEY
-from zuora_contract.divergences import divergence_path, load_divergences
-from zuora_contract.exchanges import ExchangeLog, attach
+from zuora_contract import selection, suite
+from zuora_contract.cassettes import plugin as cassette_plugin
+from zuora_contract.cassettes.plugin import TARGET_KEY
+from zuora_contract.cassettes.recording import Mode, cassette_mode, session_cassette
 from zuora_contract.failures import ConfigError, TargetError
-from zuora_contract.outcomes import as_property, classify, rule_of, short_text
 from zuora_contract.provision import Provisioner, Schedule
-from zuora_contract.recording import Mode, cassette_mode, session_cassette
-from zuora_contract.reporting import Collector, write_reports
-from zuora_contract.results import EXIT_CODES, RuleResult
+from zuora_contract.report import notes
+from zuora_contract.report.collector import Collector, write_reports
+from zuora_contract.report.divergences import divergence_path, load_divergences
+from zuora_contract.report.exchanges import ExchangeLog, attach
+from zuora_contract.report.outcomes import as_property, classify, rule_of, short_text
+from zuora_contract.report.results import EXIT_CODES, RuleResult
 from zuora_contract.session_state import (
     DIVERGENCES_KEY,
     FATAL_KEY,

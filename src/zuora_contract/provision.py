@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from zuora_contract.checks import body_of, is_refusal
 from zuora_contract.failures import TargetError
+from zuora_contract.rules.checks import body_of, is_refusal
 from zuora_contract.target import Target
 from zuora_contract.tenant import Leftover, leave_nothing_to_bill
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from zuora_contract.divergences import Divergence
-from zuora_contract.exchanges import ExchangeLog
-from zuora_contract.recording import Mode, cassette_mode
-from zuora_contract.results import Report
+from zuora_contract.cassettes.recording import Mode, cassette_mode
+from zuora_contract.report.divergences import Divergence
+from zuora_contract.report.exchanges import ExchangeLog
+from zuora_contract.report.results import Report
 from zuora_contract.settings import Settings, environment, load_settings
 
 REPORT_KEY = pytest.StashKey[Report]()

@@ -38,8 +38,8 @@ def serve_mock(mock_args: list[str]) -> NoReturn:
 
 def list_cases(args: argparse.Namespace) -> int:
     """Print the registry (or one rule); an unknown id or a filter matching nothing is exit 4."""
-    from zuora_contract.listing import render_case, render_cases
-    from zuora_contract.registry import load_registry
+    from zuora_contract.catalogue.listing import render_case, render_cases
+    from zuora_contract.catalogue.registry import load_registry
 
     registry = load_registry()
     if args.rule_id:
@@ -61,7 +61,7 @@ def list_cases(args: argparse.Namespace) -> int:
 
 def validate_files(args: argparse.Namespace) -> int:
     """0 every exchange of the fragment's operations conforms, 1 a problem, 2 nothing to judge, 4 a bad file."""
-    from zuora_contract.validate import validate_paths
+    from zuora_contract.cassettes.validate import validate_paths
 
     result = validate_paths([Path(name) for name in args.files])
     for problem in result.problems:

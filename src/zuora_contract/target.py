@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from zuora_contract import ids
 from zuora_contract.auth import BearerToken, OAuthClientCredentials
+from zuora_contract.cassettes import ids
 from zuora_contract.embedded import EmbeddedMock, start_embedded_mock
 from zuora_contract.failures import ConfigError, TargetError
 from zuora_contract.retry import (

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
-from zuora_contract.checks import body_of, categories_in, is_refusal
 from zuora_contract.failures import TargetError
+from zuora_contract.rules.checks import body_of, categories_in, is_refusal
 from zuora_contract.target import SCHEDULES_PATH as SCHEDULES
 from zuora_contract.target import Target
 

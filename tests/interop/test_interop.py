@@ -25,7 +25,7 @@ from tests.interop.suite import (
 )
 from tests.interop.targets import TARGETS
 
-from zuora_contract.registry import load_registry
+from zuora_contract.catalogue.registry import load_registry
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import pytest
 from tests.mutants.catalog import MUTANTS, Mutant
 from tests.mutants.harness import fresh_app, run_suite, served
 
-from zuora_contract.cases import load_cases
+from zuora_contract.catalogue.cases import load_cases
 
 pytestmark = pytest.mark.slow
 

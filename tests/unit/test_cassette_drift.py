@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zuora_contract.drift import all_cassettes, drift_problems, load_exchanges
+from zuora_contract.cassettes.drift import all_cassettes, drift_problems, load_exchanges
 from zuora_contract.spec import SPEC_PATH
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from vcr.request import Request
 
-from zuora_contract import ids
-from zuora_contract.recording import MATCH_ON, match_body, match_headers
-from zuora_contract.scrub import PSEUDONYM_PREFIX, Scrubber, rules_from_env
+from zuora_contract.cassettes import ids
+from zuora_contract.cassettes.recording import MATCH_ON, match_body, match_headers
+from zuora_contract.cassettes.scrub import PSEUDONYM_PREFIX, Scrubber, rules_from_env
 
 SECRET = "top-secret-value"
 

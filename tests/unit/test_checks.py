@@ -8,8 +8,8 @@ import httpx
 import pytest
 from tests.documented import RESPONSE_WITHOUT_ITEM
 
-from zuora_contract.billruns import check_bill_run_shape, check_filter_echo, check_success_status
-from zuora_contract.checks import (
+from zuora_contract.rules.billruns import check_bill_run_shape, check_filter_echo, check_success_status
+from zuora_contract.rules.checks import (
     check_error_envelope,
     check_json_content_type,
     check_request_id,
@@ -17,7 +17,7 @@ from zuora_contract.checks import (
     check_version_convention,
     is_refusal,
 )
-from zuora_contract.conventions import category_of, version_mode
+from zuora_contract.rules.conventions import category_of, version_mode
 
 REQUEST_ID = "d7479cf6-b410-4630-b841-268ccd48f0d2"
 SAMPLE = RESPONSE_WITHOUT_ITEM

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zuora_contract.cases import CONTRACTS_DIR, NOT_CASE_FILES, SCHEMA_PATH, load_cases
+from zuora_contract.catalogue.cases import CONTRACTS_DIR, NOT_CASE_FILES, SCHEMA_PATH, load_cases
 from zuora_contract.failures import ConfigError
 
 KNOWN_TAGS = set(json.loads(SCHEMA_PATH.read_text())["$defs"]["source"]["properties"]["tag"]["enum"])

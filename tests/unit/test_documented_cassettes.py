@@ -14,10 +14,10 @@ import pytest
 import vcr
 import yaml
 
-from zuora_contract.billruns import check_bill_run_shape, check_filter_echo, check_success_status
-from zuora_contract.checks import check_json_content_type
+from zuora_contract.cassettes.recording import configure_vcr, vcr_config
 from zuora_contract.failures import raise_all
-from zuora_contract.recording import configure_vcr, vcr_config
+from zuora_contract.rules.billruns import check_bill_run_shape, check_filter_echo, check_success_status
+from zuora_contract.rules.checks import check_json_content_type
 from zuora_contract.spec import SPEC_PATH
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ import pytest
 from tests.unit.test_retry import Scripted
 
 from zuora_contract.failures import TargetError
-from zuora_contract.fuzz import Budget, FuzzTransport
+from zuora_contract.fuzz.wiring import Budget, FuzzTransport
 from zuora_contract.retry import RATE_LIMITED, RetryBudget
 from zuora_contract.settings import Settings
 from zuora_contract.target import Target

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from zuora_contract.html_report import write_html
-from zuora_contract.results import Report, RuleResult
+from zuora_contract.report.html import write_html
+from zuora_contract.report.results import Report, RuleResult
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from zuora_contract import progress
+from zuora_contract.report import progress
 
 
 class _Reporter:

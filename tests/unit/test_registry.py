@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 import zuora_contract.suite
-from zuora_contract.cases import CONTRACTS_DIR, SCHEMA_PATH
+from zuora_contract.catalogue.cases import CONTRACTS_DIR, SCHEMA_PATH
+from zuora_contract.catalogue.registry import _scenario_rules, load_registry
+from zuora_contract.catalogue.runner import AUTH_HEADERS, KEY_FORMS
+from zuora_contract.catalogue.sources import load_sources, tags_in
+from zuora_contract.catalogue.states import PLACEHOLDERS, PRECONDITIONS
 from zuora_contract.failures import ConfigError
-from zuora_contract.registry import _scenario_rules, load_registry
-from zuora_contract.runner import AUTH_HEADERS, KEY_FORMS
-from zuora_contract.sources import load_sources, tags_in
-from zuora_contract.states import PLACEHOLDERS, PRECONDITIONS
 
 CONTRACT_TESTS = Path(zuora_contract.suite.__file__).parent
 
@@ -46,7 +46,7 @@ def test_registry_refuses_an_id_used_twice(tmp_path: Path) -> None:
     assert len({rule.id for rule in rules}) == len(rules) - 1
     load_registry.cache_clear()
     try:
-        import zuora_contract.registry as registry
+        import zuora_contract.catalogue.registry as registry
 
         original = registry.SCENARIOS_PATH
         registry.SCENARIOS_PATH = path

@@ -6,9 +6,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from zuora_contract.failures import ContractFailure, TargetError
-from zuora_contract.junit import write_junit
-from zuora_contract.outcomes import describe
-from zuora_contract.results import Report, RuleResult, render_table
+from zuora_contract.report.junit import write_junit
+from zuora_contract.report.outcomes import describe
+from zuora_contract.report.results import Report, RuleResult, render_table
 
 
 def _report() -> Report:

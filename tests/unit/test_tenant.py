@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from zuora_contract.checks import is_refusal
 from zuora_contract.provision import Provisioner
-from zuora_contract.results import Report, render_table
+from zuora_contract.report.results import Report, render_table
+from zuora_contract.rules.checks import is_refusal
 from zuora_contract.settings import load_settings
 from zuora_contract.target import Target, open_target
 from zuora_mock.app import create_app

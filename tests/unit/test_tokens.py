@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from zuora_contract.tokens import check_token_response
+from zuora_contract.rules.tokens import check_token_response
 
 TOKEN = "0123456789abcdef0123456789abcdef"
 GOOD: dict[str, Any] = {

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from tests.documented import RESPONSE_WITH_ITEM
 
+from zuora_contract.cassettes.validate import validate_paths
 from zuora_contract.failures import ConfigError
-from zuora_contract.validate import validate_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUEST_ID = "d7479cf6-b410-4630-b841-268ccd48f0d2"

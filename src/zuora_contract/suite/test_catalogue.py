@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from zuora_contract.cases import Case, load_cases
+from zuora_contract.catalogue.cases import Case, load_cases
+from zuora_contract.catalogue.runner import check_refusals_left_alone, run_case
 from zuora_contract.failures import ConfigError, raise_all
 from zuora_contract.provision import Provisioner
-from zuora_contract.runner import check_refusals_left_alone, run_case
 
 # Recorded with pytest-recording under cassettes/test_catalogue/ (make record), replayed by make replay.
 pytestmark = pytest.mark.vcr

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import pytest
 
-from zuora_contract.billruns import (
+from zuora_contract.failures import raise_all
+from zuora_contract.provision import Provisioner, Schedule
+from zuora_contract.rules.billruns import (
     TYPES_ONLY,
     check_bill_run_shape,
     check_filter_echo,
     check_retrieved,
     check_success_status,
 )
-from zuora_contract.checks import check_json_content_type, check_request_id, check_track_id, require_judgeable
-from zuora_contract.failures import raise_all
-from zuora_contract.processing import check_item_executed
-from zuora_contract.provision import Provisioner, Schedule
+from zuora_contract.rules.checks import check_json_content_type, check_request_id, check_track_id, require_judgeable
+from zuora_contract.rules.processing import check_item_executed
 from zuora_contract.target import Target, new_track_id
 
 # Recorded with pytest-recording under cassettes/test_documented_samples/ (make record), replayed by make replay.

@@ -8,9 +8,9 @@ import hypothesis
 import pytest
 
 from zuora_contract.failures import ConfigError
-from zuora_contract.fuzz import Budget, budget_from_env, fuzz_schema
-from zuora_contract.fuzzsequences import walk_sequences
-from zuora_contract.fuzzsession import SEQUENCES, Fuzzer, start
+from zuora_contract.fuzz.sequences import walk_sequences
+from zuora_contract.fuzz.session import SEQUENCES, Fuzzer, start
+from zuora_contract.fuzz.wiring import Budget, budget_from_env, fuzz_schema
 from zuora_contract.provision import Provisioner
 from zuora_contract.settings import Settings, load_settings
 from zuora_contract.target import Target

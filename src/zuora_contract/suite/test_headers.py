@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from zuora_contract.checks import body_of, is_refusal
+from zuora_contract.catalogue.steps import require_not_transient
 from zuora_contract.failures import ContractFailure, TargetError, raise_all
 from zuora_contract.provision import Provisioner, Schedule
-from zuora_contract.steps import require_not_transient
+from zuora_contract.rules.checks import body_of, is_refusal
 from zuora_contract.target import Target
 
 # Recorded with pytest-recording under cassettes/test_headers/ (make record), replayed by make replay.

@@ -7,12 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from zuora_contract import ids
-from zuora_contract.billruns import check_success_status
-from zuora_contract.checks import body_of, is_refusal, require_judgeable
+from zuora_contract.cassettes import ids
+from zuora_contract.catalogue.steps import execute_ok, executed, require_not_transient, statuses
 from zuora_contract.failures import ContractFailure, TargetError, raise_all
 from zuora_contract.provision import Provisioner, Schedule
-from zuora_contract.steps import execute_ok, executed, require_not_transient, statuses
+from zuora_contract.rules.billruns import check_success_status
+from zuora_contract.rules.checks import body_of, is_refusal, require_judgeable
 from zuora_contract.target import Target
 
 # Recorded with pytest-recording under cassettes/test_idempotency/ (make record), replayed by make replay.

@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from zuora_contract.checks import body_of, is_refusal
+from zuora_contract.catalogue.steps import execute_ok, processed, require_not_transient
 from zuora_contract.failures import ContractFailure, TargetError, raise_all
 from zuora_contract.provision import Provisioner, Schedule
-from zuora_contract.steps import execute_ok, processed, require_not_transient
+from zuora_contract.rules.checks import body_of, is_refusal
 from zuora_contract.target import Target
 
 # Recorded with pytest-recording under cassettes/test_lifecycle/ (make record), replayed by make replay.

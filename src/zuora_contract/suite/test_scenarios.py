@@ -7,11 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from zuora_contract.billruns import TYPES_ONLY, check_bill_run_shape, check_retrieved
-from zuora_contract.checks import body_of, is_refusal
+from zuora_contract.catalogue.steps import execute_ok, executed, processed
 from zuora_contract.failures import ContractFailure, TargetError, raise_all
 from zuora_contract.provision import Provisioner, Schedule
-from zuora_contract.steps import execute_ok, executed, processed
+from zuora_contract.rules.billruns import TYPES_ONLY, check_bill_run_shape, check_retrieved
+from zuora_contract.rules.checks import body_of, is_refusal
 from zuora_contract.target import Target
 
 # Recorded with pytest-recording under cassettes/test_scenarios/ (make record), replayed by make replay.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from zuora_contract.failures import raise_all
+from zuora_contract.rules.tokens import check_token_response, request_token
 from zuora_contract.target import Target
-from zuora_contract.tokens import check_token_response, request_token
 
 
 @pytest.mark.rule("auth.token-expires-in-number")

@@ -1,7 +1,7 @@
 """Zuora's single-exchange rules as schemathesis checks: thin adapters over checks.py and billruns.py.
 
 Importing this module registers the checks (globally, as schemathesis requires), so the fuzz tests and
-`st run` with `SCHEMATHESIS_HOOKS=zuora_contract.fuzzchecks` judge every response by the same code the
+`st run` with `SCHEMATHESIS_HOOKS=zuora_contract.fuzz.checks` judge every response by the same code the
 catalogue runner uses. Each adapter converts the response, calls the rule, and raises its failures.
 """
 
@@ -15,8 +15,10 @@ from schemathesis.core import NotSet
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
-from zuora_contract.billruns import TYPES_ONLY, check_bill_run_shape, check_filter_echo
-from zuora_contract.checks import (
+from zuora_contract.failures import raise_all
+from zuora_contract.provision import Schedule
+from zuora_contract.rules.billruns import TYPES_ONLY, check_bill_run_shape, check_filter_echo
+from zuora_contract.rules.checks import (
     check_error_envelope,
     check_request_id,
     check_track_id,
@@ -24,8 +26,6 @@ from zuora_contract.checks import (
     is_documented_track_id,
     is_refusal,
 )
-from zuora_contract.failures import raise_all
-from zuora_contract.provision import Schedule
 from zuora_contract.spec import schema_errors
 
 EXECUTE_PATH = "/v1/invoice-schedules/{scheduleKey}/execute"

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
-from zuora_contract.results import Report, RuleResult
+from zuora_contract.report.results import Report, RuleResult
 
 # JUnit has no "warning": a should-level failure and an accepted divergence are skipped cases with a
 # type, visible on a CI dashboard without failing it, as in the JSON where they do not fail the verdict.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from zuora_contract.checks import Failures, body_of
 from zuora_contract.failures import ContractFailure, TargetError
 from zuora_contract.provision import Provisioner, Schedule
+from zuora_contract.rules.checks import Failures, body_of
 
 # KC-BR-STATUS: a bill run in one of these has finished generating its documents.
 FINISHED_BILL_RUN = frozenset({"Completed", "Posted"})

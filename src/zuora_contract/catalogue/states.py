@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from zuora_contract import ids
-from zuora_contract.checks import is_refusal
+from zuora_contract.cassettes import ids
 from zuora_contract.failures import TargetError
 from zuora_contract.provision import Provisioner, Schedule
+from zuora_contract.rules.checks import is_refusal
 
 
 @dataclass

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from zuora_contract import ids
-from zuora_contract.recording import cassette_mode, cassette_root, configure_vcr, start_cassette, vcr_config
+from zuora_contract.cassettes import ids
+from zuora_contract.cassettes.recording import cassette_mode, cassette_root, configure_vcr, start_cassette, vcr_config
 from zuora_contract.target import Target
 
 TARGET_KEY = pytest.StashKey[Target]()

@@ -18,9 +18,9 @@ from typing import Any, Literal
 
 import pytest
 
-from zuora_contract import ids
+from zuora_contract.cassettes import ids
+from zuora_contract.cassettes.scrub import Scrubber, rules_from_env
 from zuora_contract.failures import ConfigError
-from zuora_contract.scrub import Scrubber, rules_from_env
 from zuora_contract.settings import cassette_dir
 from zuora_contract.target import Target
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from zuora_contract.divergences import Divergence
+from zuora_contract.catalogue.registry import load_registry
 from zuora_contract.failures import ConfigError, TargetError
-from zuora_contract.registry import load_registry
-from zuora_contract.results import Outcome, RuleResult
+from zuora_contract.report.divergences import Divergence
+from zuora_contract.report.results import Outcome, RuleResult
 
 
 def rule_of(item: pytest.Item) -> tuple[str, str, str] | None:

@@ -6,7 +6,7 @@ import functools
 import json
 from dataclasses import dataclass
 
-from zuora_contract.cases import CONTRACTS_DIR
+from zuora_contract.catalogue.cases import CONTRACTS_DIR
 from zuora_contract.failures import ConfigError
 
 SOURCES_PATH = CONTRACTS_DIR / "sources.json"

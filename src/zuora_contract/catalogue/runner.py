@@ -9,10 +9,13 @@ from typing import Any
 
 import httpx
 
-from zuora_contract import ids
-from zuora_contract.billruns import TYPES_ONLY, check_bill_run_shape, check_filter_echo, check_success_status
-from zuora_contract.cases import Case
-from zuora_contract.checks import (
+from zuora_contract.cassettes import ids
+from zuora_contract.catalogue.cases import Case
+from zuora_contract.catalogue.states import Given, provision
+from zuora_contract.failures import ContractFailure, raise_all
+from zuora_contract.provision import Provisioner, Schedule
+from zuora_contract.rules.billruns import TYPES_ONLY, check_bill_run_shape, check_filter_echo, check_success_status
+from zuora_contract.rules.checks import (
     Failures,
     body_of,
     check_error_envelope,
@@ -25,10 +28,7 @@ from zuora_contract.checks import (
     is_refusal,
     require_judgeable,
 )
-from zuora_contract.failures import ContractFailure, raise_all
-from zuora_contract.processing import check_item_executed
-from zuora_contract.provision import Provisioner, Schedule
-from zuora_contract.states import Given, provision
+from zuora_contract.rules.processing import check_item_executed
 from zuora_contract.target import EXECUTE_PATH, Target, new_track_id
 
 

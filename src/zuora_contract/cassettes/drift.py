@@ -20,8 +20,8 @@ import yaml
 from jsonschema.exceptions import best_match
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
-from zuora_contract.billruns import TYPES_ONLY, check_bill_run_shape
-from zuora_contract.checks import (
+from zuora_contract.rules.billruns import TYPES_ONLY, check_bill_run_shape
+from zuora_contract.rules.checks import (
     body_of,
     check_error_envelope,
     check_json_content_type,

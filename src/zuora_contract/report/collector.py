@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from zuora_contract.divergences import divergence_path, load_divergences, notices
 from zuora_contract.failures import ConfigError
-from zuora_contract.html_report import write_html
-from zuora_contract.junit import write_junit
-from zuora_contract.outcomes import rule_of
-from zuora_contract.progress import Heartbeat
-from zuora_contract.results import Report, RuleResult, render_table
+from zuora_contract.report.divergences import divergence_path, load_divergences, notices
+from zuora_contract.report.html import write_html
+from zuora_contract.report.junit import write_junit
+from zuora_contract.report.outcomes import rule_of
+from zuora_contract.report.progress import Heartbeat
+from zuora_contract.report.results import Report, RuleResult, render_table
 from zuora_contract.session_state import (
     DIVERGENCES_KEY,
     REPORT_KEY,

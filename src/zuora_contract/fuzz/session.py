@@ -10,9 +10,10 @@ import hypothesis
 import pytest
 from schemathesis.core.transport import Response
 
-from zuora_contract import fuzzchecks, notes
-from zuora_contract.fuzz import Budget, FuzzTransport, SchedulePool, judge, pin_item
+from zuora_contract.fuzz import checks as fuzzchecks
+from zuora_contract.fuzz.wiring import Budget, FuzzTransport, SchedulePool, judge, pin_item
 from zuora_contract.provision import SCHEDULES, Provisioner, parse_schedule
+from zuora_contract.report import notes
 from zuora_contract.session_state import LOG_KEY
 from zuora_contract.target import Target
 

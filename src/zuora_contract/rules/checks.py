@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 
-from zuora_contract.conventions import category_of, statuses_for, version_mode
 from zuora_contract.failures import ContractFailure, TargetError
+from zuora_contract.rules.conventions import category_of, statuses_for, version_mode
 from zuora_contract.spec import load_spec, schema_errors
 
 Failures = list[ContractFailure]

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from zuora_contract.checks import body_of
-from zuora_contract.drift import Exchange, load_exchanges, response_schema, rule_problems, schema_problems
+from zuora_contract.cassettes.drift import Exchange, load_exchanges, response_schema, rule_problems, schema_problems
 from zuora_contract.failures import ConfigError
+from zuora_contract.rules.checks import body_of
 from zuora_contract.spec import SPEC_PATH
 
 

@@ -6,10 +6,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from zuora_contract.catalogue.registry import load_registry
+from zuora_contract.catalogue.sources import Source, links
 from zuora_contract.failures import ConfigError
-from zuora_contract.registry import load_registry
-from zuora_contract.results import SEVERITY, Report, RuleResult, first_line
-from zuora_contract.sources import Source, links
+from zuora_contract.report.results import SEVERITY, Report, RuleResult, first_line
 
 COLOURS = {
     "failed": "#c62828",

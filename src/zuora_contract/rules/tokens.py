@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from zuora_contract.checks import Failures, body_of
 from zuora_contract.failures import ContractFailure
+from zuora_contract.rules.checks import Failures, body_of
 from zuora_contract.target import Target
 
 TOKEN_PATH = "/oauth/token"

@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 
-from zuora_contract.checks import Failures, body_of
 from zuora_contract.failures import ContractFailure
+from zuora_contract.rules.checks import Failures, body_of
 from zuora_contract.spec import schema_errors
 
 # KC-EXEC-API: the fields that both documented response samples carry.

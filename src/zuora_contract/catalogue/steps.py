@@ -6,11 +6,11 @@ from typing import Any
 
 import httpx
 
-from zuora_contract.billruns import check_success_status
-from zuora_contract.checks import require_judgeable
 from zuora_contract.failures import TargetError, raise_all
-from zuora_contract.processing import check_item_executed
 from zuora_contract.provision import Provisioner, Schedule
+from zuora_contract.rules.billruns import check_success_status
+from zuora_contract.rules.checks import require_judgeable
+from zuora_contract.rules.processing import check_item_executed
 from zuora_contract.target import Target
 
 # Answers that say the target is busy or unavailable, whatever the request: never a verdict.

@@ -19,8 +19,8 @@ import schemathesis
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.parameters import ParameterLocation
 
-from zuora_contract import fuzzchecks
 from zuora_contract.failures import ConfigError, TargetError
+from zuora_contract.fuzz import checks as fuzzchecks
 from zuora_contract.provision import Provisioner, Schedule
 from zuora_contract.retry import Unretryable
 from zuora_contract.settings import environment

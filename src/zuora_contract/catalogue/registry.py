@@ -10,9 +10,9 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from zuora_contract.cases import CONTRACTS_DIR, SCHEMA_PATH, load_cases
+from zuora_contract.catalogue.cases import CONTRACTS_DIR, SCHEMA_PATH, load_cases
+from zuora_contract.catalogue.sources import Source, links
 from zuora_contract.failures import ConfigError
-from zuora_contract.sources import Source, links
 
 SCENARIOS_PATH = CONTRACTS_DIR / "scenarios.json"
 SCENARIOS_SCHEMA_PATH = CONTRACTS_DIR / "scenarios.schema.json"

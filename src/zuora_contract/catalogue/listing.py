@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zuora_contract.registry import Rule
+from zuora_contract.catalogue.registry import Rule
 
 
 def render_cases(rules: list[Rule]) -> list[str]:

@@ -15,13 +15,13 @@ import pytest
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from zuora_contract import fuzzchecks
-from zuora_contract.billruns import check_success_status
-from zuora_contract.checks import body_of, is_refusal
 from zuora_contract.failures import ContractFailure, raise_all
-from zuora_contract.fuzz import judge, pin_item
-from zuora_contract.fuzzsession import Fuzzer
+from zuora_contract.fuzz import checks as fuzzchecks
+from zuora_contract.fuzz.session import Fuzzer
+from zuora_contract.fuzz.wiring import judge, pin_item
 from zuora_contract.provision import Schedule, parse_schedule
+from zuora_contract.rules.billruns import check_success_status
+from zuora_contract.rules.checks import body_of, is_refusal
 
 # Tenant-specific headers: a drawn value names no entity or org of the tenant and is refused there.
 TENANT_HEADERS = ("Zuora-Entity-Ids", "Zuora-Org-Ids")

@@ -1,0 +1,1 @@
+"""Recorded exchanges: record and replay, scrubbing, deterministic ids, drift and validation."""

@@ -1,0 +1,1 @@
+"""Schemathesis fuzzing through the suite's client, judged by the same rule functions."""

@@ -1,0 +1,1 @@
+"""Rule outcomes, the verdict, and the reports people and CI read."""
