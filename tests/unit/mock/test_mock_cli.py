@@ -10,6 +10,7 @@ import sys
 
 import httpx
 import pytest
+from mock_support import SERVERS
 
 
 def _start(*args: str) -> subprocess.Popen[str]:
@@ -17,9 +18,10 @@ def _start(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.parametrize("server", SERVERS)
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
-def test_cli_prints_listening_line_and_stops_cleanly(stop):
-    process = _start("--port", "0", "--processing-delay", "0.01", "--tenant-version", "2024-05-20")
+def test_cli_prints_listening_line_and_stops_cleanly(stop, server):
+    process = _start("--port", "0", "--processing-delay", "0.01", "--tenant-version", "2024-05-20", "--server", server)
     try:
         assert process.stdout is not None
         first = process.stdout.readline().rstrip("\n")
@@ -38,14 +40,17 @@ def test_cli_prints_listening_line_and_stops_cleanly(stop):
             process.communicate()
     assert process.returncode == 0
     assert "Traceback" not in errors
+    with pytest.raises(httpx.ConnectError):  # nothing (no granian child either) outlives the stop
+        httpx.get(f"{match.group(1)}/v1/bill-runs/x", timeout=1)
 
 
-def test_cli_port_in_use_exits_2_with_one_message():
+@pytest.mark.parametrize("server", SERVERS)
+def test_cli_port_in_use_exits_2_with_one_message(server):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        process = _start("--port", str(port))
+        process = _start("--port", str(port), "--server", server)
         output, errors = process.communicate(timeout=10)
     assert process.returncode == 2
     assert output == ""

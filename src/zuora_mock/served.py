@@ -1,0 +1,27 @@
+"""The app built from the environment, for servers that import their target by name (granian's --factory)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from wsgiref.types import WSGIApplication
+
+from zuora_mock.app import create_app
+from zuora_mock.config import MockConfig
+
+# The parent process (`python -m zuora_mock --server granian`) passes its settings here as JSON.
+CONFIG_ENV = "ZUORA_MOCK_CONFIG"
+
+
+def config_to_environment(config: MockConfig) -> str:
+    """Return the JSON a child server process reads back with app_from_environment."""
+    return json.dumps(dataclasses.asdict(config))
+
+
+def app_from_environment() -> WSGIApplication:
+    """Build the mock tenant described by ZUORA_MOCK_CONFIG (defaults when unset)."""
+    fields = json.loads(os.environ.get(CONFIG_ENV) or "{}")
+    if "fault_statuses" in fields:
+        fields["fault_statuses"] = tuple(fields["fault_statuses"])
+    return create_app(MockConfig(**fields))
