@@ -12,6 +12,7 @@ from types import FrameType
 
 from zuora_mock import granian_server, versions
 from zuora_mock.app import create_app
+from zuora_mock.collector import PacedCollection
 from zuora_mock.config import MockConfig
 from zuora_mock.faults import INJECTABLE
 from zuora_mock.server import serve
@@ -70,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--token-ttl", type=int, default=defaults.token_ttl, help="token lifetime in seconds")
     parser.add_argument(
         "--processing-delay", type=float, default=defaults.processing_delay, help="seconds until a bill run completes"
+    )
+    parser.add_argument(
+        "--max-objects",
+        type=int,
+        default=defaults.max_objects,
+        help="records kept before the oldest finished ones are forgotten (default: %(default)s)",
     )
     parser.add_argument(
         "--server",
@@ -135,7 +142,7 @@ def _serve_granian(config: MockConfig, host: str, port: int, threads: int) -> in
 
 
 def _serve_stdlib(config: MockConfig, host: str, port: int) -> int:
-    server = serve(create_app(config), host, port)
+    server = serve(PacedCollection(create_app(config)), host, port)
     try:
         _banner(server.url, config)
         while True:
@@ -153,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         tenant_version=args.tenant_version,
         token_ttl=args.token_ttl,
         processing_delay=args.processing_delay,
+        max_objects=args.max_objects,
         fault_rate=args.fault_rate,
         fault_statuses=args.fault_statuses,
         fault_seed=args.fault_seed,

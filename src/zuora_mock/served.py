@@ -8,6 +8,7 @@ import os
 from wsgiref.types import WSGIApplication
 
 from zuora_mock.app import create_app
+from zuora_mock.collector import PacedCollection
 from zuora_mock.config import MockConfig
 
 # The parent process (`python -m zuora_mock --server granian`) passes its settings here as JSON.
@@ -20,8 +21,8 @@ def config_to_environment(config: MockConfig) -> str:
 
 
 def app_from_environment() -> WSGIApplication:
-    """Build the mock tenant described by ZUORA_MOCK_CONFIG (defaults when unset)."""
+    """Build the mock tenant described by ZUORA_MOCK_CONFIG (defaults when unset), with paced collection."""
     fields = json.loads(os.environ.get(CONFIG_ENV) or "{}")
     if "fault_statuses" in fields:
         fields["fault_statuses"] = tuple(fields["fault_statuses"])
-    return create_app(MockConfig(**fields))
+    return PacedCollection(create_app(MockConfig(**fields)))
