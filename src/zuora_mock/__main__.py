@@ -15,7 +15,7 @@ from zuora_mock.app import create_app
 from zuora_mock.collector import PacedCollection
 from zuora_mock.config import MockConfig
 from zuora_mock.faults import INJECTABLE
-from zuora_mock.server import serve
+from zuora_mock.server import IDLE_TIMEOUT, serve
 from zuora_mock.state import SEEDED_ACCOUNTS
 
 
@@ -79,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
         help="records kept before the oldest finished ones are forgotten (default: %(default)s)",
     )
     parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=IDLE_TIMEOUT,
+        help="seconds before an idle or half-sent connection is closed (granian: at most 60; default: %(default)s)",
+    )
+    parser.add_argument(
         "--server",
         choices=("stdlib", "granian"),
         default="stdlib",
@@ -122,14 +128,14 @@ def _check_free(host: str, port: int) -> None:
         probe.bind((host, port))
 
 
-def _serve_granian(config: MockConfig, host: str, port: int, threads: int) -> int:
+def _serve_granian(config: MockConfig, host: str, port: int, threads: int, idle_timeout: float) -> int:
     if not granian_server.available():
         print("zuora-mock: --server granian needs granian: pip install -e '.[server]'", file=sys.stderr)
         return 2
     if port == 0:
         port = granian_server.free_port(host)
     _check_free(host, port)
-    process = granian_server.start(config, host, port, threads)
+    process = granian_server.start(config, host, port, threads, idle_timeout)
     try:
         _banner(_url(host, port), config)
         while process.poll() is None:
@@ -141,8 +147,8 @@ def _serve_granian(config: MockConfig, host: str, port: int, threads: int) -> in
         granian_server.stop(process)
 
 
-def _serve_stdlib(config: MockConfig, host: str, port: int) -> int:
-    server = serve(PacedCollection(create_app(config)), host, port)
+def _serve_stdlib(config: MockConfig, host: str, port: int, idle_timeout: float) -> int:
+    server = serve(PacedCollection(create_app(config)), host, port, idle_timeout)
     try:
         _banner(server.url, config)
         while True:
@@ -171,8 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.server == "granian":
             # One thread measured fastest; with added latency, more threads let delayed requests overlap.
             threads = args.threads or (16 if config.latency_ms else 1)
-            return _serve_granian(config, args.host, args.port, threads)
-        return _serve_stdlib(config, args.host, args.port)
+            return _serve_granian(config, args.host, args.port, threads, args.idle_timeout)
+        return _serve_stdlib(config, args.host, args.port, args.idle_timeout)
     except OSError as error:
         reason = "address already in use" if error.errno == errno.EADDRINUSE else (error.strerror or str(error))
         print(f"zuora-mock: cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr)

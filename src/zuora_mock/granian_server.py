@@ -17,8 +17,6 @@ from zuora_mock.config import MockConfig
 from zuora_mock.served import CONFIG_ENV, config_to_environment
 
 STARTUP_SECONDS = 15.0
-# Seconds an idle keep-alive connection may wait before sending its next request headers.
-IDLE_TIMEOUT_SECONDS = 30
 # Pending connections the kernel queues before accept(), so a burst of clients never times out.
 BACKLOG = 2048
 
@@ -28,13 +26,19 @@ def available() -> bool:
     return importlib.util.find_spec("granian") is not None
 
 
-def _command(host: str, port: int, blocking_threads: int) -> list[str]:
+def _command(host: str, port: int, blocking_threads: int, idle_timeout: float) -> list[str]:
     # One worker process holds the state; its blocking threads share it under the app's locks.
     return [
         *(sys.executable, "-m", "granian", "--interface", "wsgi", "--factory"),
         *("--host", host, "--port", str(port), "--workers", "1", "--blocking-threads", str(blocking_threads)),
         *("--runtime-threads", "1", "--http", "1", "--no-ws", "--log-level", "warning"),
-        *("--backlog", str(BACKLOG), "--http1-header-read-timeout", str(IDLE_TIMEOUT_SECONDS * 1000)),
+        # granian bounds the wait for a request's headers (up to 60 s), which is what closes an idle connection.
+        *(
+            "--backlog",
+            str(BACKLOG),
+            "--http1-header-read-timeout",
+            str(max(1, min(60_000, round(idle_timeout * 1000)))),
+        ),
         "zuora_mock.served:app_from_environment",
     ]
 
@@ -56,10 +60,12 @@ def _answering(host: str, port: int) -> bool:
         return False
 
 
-def start(config: MockConfig, host: str, port: int, blocking_threads: int) -> subprocess.Popen[bytes]:
+def start(
+    config: MockConfig, host: str, port: int, blocking_threads: int, idle_timeout: float
+) -> subprocess.Popen[bytes]:
     """Start granian serving a mock built from config, and return once it accepts connections."""
     env = os.environ | {CONFIG_ENV: config_to_environment(config)}
-    process = subprocess.Popen(_command(host, port, blocking_threads), env=env)
+    process = subprocess.Popen(_command(host, port, blocking_threads, idle_timeout), env=env)
     deadline = time.monotonic() + STARTUP_SECONDS
     while not _answering(host, port):
         if process.poll() is not None or time.monotonic() > deadline:
