@@ -27,7 +27,7 @@ export STRICT
 export FUZZ_EXAMPLES
 export FUZZ_SEED
 
-.PHONY: help install prism contract test fuzz mock record replay bench lint typecheck check clean
+.PHONY: help install prism contract test fuzz mock record replay bench soak lint typecheck check clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -73,8 +73,11 @@ record: $(STAMP) ## re-record cassettes against the target (BASE_URL=..., defaul
 replay: $(STAMP) ## replay cassettes offline with the network blocked (reports in reports/replay)
 	env -u ZUORA_BASE_URL ZUORA_REPORT_DIR=reports/replay $(PY) -m pytest tests/contract -m "not fuzz" -p no:randomly --record-mode=none --block-network
 
-bench: $(STAMP) ## measure fuzz cases per second: suite vs `st run`
-	$(PY) benchmarks/fuzz_throughput.py
+bench: $(STAMP) $(SERVER_STAMP) ## fuzz cases/s (suite vs st run), mock vs Prism (wrk), idle connections, short soak; reports/bench.json
+	$(PY) benchmarks/bench.py
+
+soak: $(STAMP) $(SERVER_STAMP) ## a million executes against the mock: memory and worst latency (SOAK_EXECUTES= SOAK_SERVER=)
+	$(PY) benchmarks/soak.py
 
 lint: $(STAMP) ## ruff check and format check
 	$(PY) -m ruff check src tests benchmarks && $(PY) -m ruff format --check src tests benchmarks

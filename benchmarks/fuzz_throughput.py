@@ -56,8 +56,8 @@ def _token(url: str, config: MockConfig) -> str:
     return str(httpx.post(f"{url}/oauth/token", data=form).json()["access_token"])
 
 
-def main() -> None:
-    """Serve the mock once, run both tools against it, print cases/s for each and the ratio."""
+def main() -> dict[str, float]:
+    """Serve the mock once, run both tools against it, print cases/s for each and the ratio; return them."""
     config = MockConfig(processing_delay=0.05)
     server = serve(create_app(config), host="127.0.0.1", port=0)
     base = {key: value for key, value in os.environ.items() if not key.startswith(("ZUORA_", "FUZZ_"))}
@@ -100,6 +100,12 @@ def main() -> None:
     wall_ratio = (suite_cases / suite_seconds) / (st_cases / st_seconds)
     print(f"ratio suite/st run (cases per second of each tool's own run): {run_ratio:.2f}")
     print(f"ratio suite/st run (cases per wall-clock second, interpreter startup included): {wall_ratio:.2f}")
+    return {
+        "max_examples": EXAMPLES,
+        **{"suite_cases": suite_cases, "suite_run_s": suite_inner, "suite_wall_s": round(suite_seconds, 2)},
+        **{"st_cases": st_cases, "st_run_s": st_inner, "st_wall_s": round(st_seconds, 2)},
+        **{"ratio_run": round(run_ratio, 2), "ratio_wall": round(wall_ratio, 2)},
+    }
 
 
 if __name__ == "__main__":
