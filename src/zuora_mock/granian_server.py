@@ -14,7 +14,7 @@ import sys
 import time
 
 from zuora_mock.config import MockConfig
-from zuora_mock.served import CONFIG_ENV, config_to_environment
+from zuora_mock.served import CONFIG_ENV, PARENT_ENV, config_to_environment
 
 STARTUP_SECONDS = 15.0
 # Pending connections the kernel queues before accept(), so a burst of clients never times out.
@@ -64,7 +64,7 @@ def start(
     config: MockConfig, host: str, port: int, blocking_threads: int, idle_timeout: float
 ) -> subprocess.Popen[bytes]:
     """Start granian serving a mock built from config, and return once it accepts connections."""
-    env = os.environ | {CONFIG_ENV: config_to_environment(config)}
+    env = os.environ | {CONFIG_ENV: config_to_environment(config), PARENT_ENV: str(os.getpid())}
     process = subprocess.Popen(_command(host, port, blocking_threads, idle_timeout), env=env)
     deadline = time.monotonic() + STARTUP_SECONDS
     while not _answering(host, port):

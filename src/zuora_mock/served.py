@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import threading
 from wsgiref.types import WSGIApplication
 
 from zuora_mock.app import create_app
@@ -13,6 +14,26 @@ from zuora_mock.config import MockConfig
 
 # The parent process (`python -m zuora_mock --server granian`) passes its settings here as JSON.
 CONFIG_ENV = "ZUORA_MOCK_CONFIG"
+# ... and its pid here, so the worker can end with it, whatever way it ended.
+PARENT_ENV = "ZUORA_MOCK_PARENT_PID"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _end_with(owner: int) -> None:
+    # A worker left behind (its launcher killed, or granian's main process gone) would hold the port forever.
+    supervisor = os.getppid()
+    while _alive(owner) and os.getppid() == supervisor:
+        threading.Event().wait(1.0)
+    os._exit(0)
 
 
 def config_to_environment(config: MockConfig) -> str:
@@ -25,4 +46,6 @@ def app_from_environment() -> WSGIApplication:
     fields = json.loads(os.environ.get(CONFIG_ENV) or "{}")
     if "fault_statuses" in fields:
         fields["fault_statuses"] = tuple(fields["fault_statuses"])
+    if owner := os.environ.get(PARENT_ENV):
+        threading.Thread(target=_end_with, args=(int(owner),), name="end-with-launcher", daemon=True).start()
     return PacedCollection(create_app(MockConfig(**fields)))

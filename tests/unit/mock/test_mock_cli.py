@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
@@ -61,3 +62,24 @@ def test_cli_refuses_unsupported_tenant_version():
     process = _start("--port", "0", "--tenant-version", "banana")
     _, errors = process.communicate(timeout=10)
     assert process.returncode == 2 and "unsupported Zuora API version" in errors
+
+
+@pytest.mark.parametrize("server", [server for server in SERVERS if server != "stdlib"])
+def test_cli_granian_ends_when_its_launcher_is_killed(server):
+    process = _start("--port", "0", "--server", server)
+    assert process.stdout is not None
+    url = process.stdout.readline().split()[-1]
+    assert httpx.get(f"{url}/v1/bill-runs/x", timeout=5).status_code == 401
+    process.kill()  # no clean-up runs in the launcher: the worker must notice and end on its own
+    process.wait(timeout=5)  # reaped, so its pid is gone (granian's processes still hold the pipes)
+    process.stdout.close()
+    if process.stderr is not None:
+        process.stderr.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{url}/v1/bill-runs/x", timeout=1)
+        except httpx.TransportError:
+            return
+        time.sleep(0.2)
+    raise AssertionError("granian still answers after its launcher was killed")
