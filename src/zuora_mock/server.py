@@ -62,6 +62,9 @@ class _Handler(BaseHTTPRequestHandler):
     """Turns each HTTP request into a WSGI call; any method name reaches the app, which answers 405 itself."""
 
     protocol_version = "HTTP/1.1"
+    # Buffer each answer and send it in one write (flushed after every request): headers and body used to go
+    # out as two packets.
+    wbufsize = 1 << 16
     server_version = "zuora-mock"
     sys_version = ""
     server: _Server
