@@ -18,7 +18,10 @@ FAULT_RATE ?=
 FAULT_STATUSES ?=
 FAULT_SEED ?=
 LATENCY_MS ?=
-MOCK_FLAGS = $(if $(FAULT_RATE),--fault-rate $(FAULT_RATE)) $(if $(FAULT_STATUSES),--fault-statuses $(FAULT_STATUSES)) \
+# The mock's HTTP server for `make mock`: granian (measured fastest, `server` extra) or stdlib (no dependencies).
+SERVER ?= granian
+SERVER_STAMP := $(VENV)/.server-installed
+MOCK_FLAGS = --server $(SERVER) $(if $(FAULT_RATE),--fault-rate $(FAULT_RATE)) $(if $(FAULT_STATUSES),--fault-statuses $(FAULT_STATUSES)) \
 	$(if $(FAULT_SEED),--fault-seed $(FAULT_SEED)) $(if $(LATENCY_MS),--latency-ms $(LATENCY_MS))
 
 export ZUORA_BASE_URL := $(or $(BASE_URL),$(ZUORA_BASE_URL))
@@ -28,7 +31,7 @@ export STRICT
 export FUZZ_EXAMPLES
 export FUZZ_SEED
 
-.PHONY: help install prism contract test interop fuzz mock record replay bench lint typecheck check clean
+.PHONY: help install prism contract test interop fuzz mock record replay bench soak lint typecheck check clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -70,7 +73,12 @@ interop: $(STAMP) ## run the suite as a user against Prism (static, dynamic; nee
 fuzz: $(RUNTIME) ## run only the schemathesis fuzz rules (FUZZ_EXAMPLES=300 by default here, FUZZ_SEED=, FUZZ_RATE=)
 	$(PY) -m zuora_contract run --fuzz --family fuzz --fuzz-examples $${FUZZ_EXAMPLES:-300}
 
-mock: $(RUNTIME) ## serve the reference mock on 127.0.0.1 (PORT=8080; FAULT_RATE= FAULT_STATUSES= FAULT_SEED= LATENCY_MS=)
+$(SERVER_STAMP): $(RUNTIME) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[server]'
+	@touch $@
+
+
+mock: $(RUNTIME) $(if $(filter granian,$(SERVER)),$(SERVER_STAMP)) ## serve the reference mock on 127.0.0.1 (PORT=8080 SERVER=granian|stdlib FAULT_RATE= LATENCY_MS=)
 	$(PY) -m zuora_contract mock --host 127.0.0.1 --port $(PORT) $(strip $(MOCK_FLAGS))
 
 record: $(RUNTIME) ## re-record cassettes against the target (BASE_URL=..., default: the embedded mock) into cassettes/
@@ -79,8 +87,11 @@ record: $(RUNTIME) ## re-record cassettes against the target (BASE_URL=..., defa
 replay: $(RUNTIME) ## replay cassettes offline with the network blocked (reports in reports/replay)
 	env -u ZUORA_BASE_URL ZUORA_REPORT_DIR=reports/replay $(PY) -m pytest --pyargs zuora_contract.suite -m "not fuzz" -p no:randomly --record-mode=none --block-network
 
-bench: $(STAMP) ## measure fuzz cases per second: suite vs `st run`
-	$(PY) benchmarks/fuzz_throughput.py
+bench: $(STAMP) $(SERVER_STAMP) ## fuzz cases/s (suite vs st run), mock vs Prism (wrk), idle connections, short soak; reports/bench.json
+	$(PY) benchmarks/bench.py
+
+soak: $(STAMP) $(SERVER_STAMP) ## a million executes against the mock: memory and worst latency (SOAK_EXECUTES= SOAK_SERVER=)
+	$(PY) benchmarks/soak.py
 
 lint: $(STAMP) ## ruff check and format check
 	$(PY) -m ruff check src tests benchmarks examples && $(PY) -m ruff format --check src tests benchmarks examples

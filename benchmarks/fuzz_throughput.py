@@ -56,8 +56,8 @@ def _token(url: str, config: MockConfig) -> str:
     return str(httpx.post(f"{url}/oauth/token", data=form).json()["access_token"])
 
 
-def main() -> None:
-    """Serve the mock once, run both tools against it, print cases/s for each and the ratio."""
+def main() -> dict[str, float]:
+    """Serve the mock once, run both tools against it, print cases/s for each and the ratio; return them."""
     config = MockConfig(processing_delay=0.05)
     server = serve(create_app(config), host="127.0.0.1", port=0)
     base = {key: value for key, value in os.environ.items() if not key.startswith(("ZUORA_", "FUZZ_"))}
@@ -95,17 +95,25 @@ def main() -> None:
             st_inner = float(_count(ST_SECONDS, st_output, "st run")) / 100
     finally:
         server.close()
+    return _report((suite_cases, suite_inner, suite_seconds), (st_cases, st_inner, st_seconds))
+
+
+def _report(suite: tuple[int, float, float], st: tuple[int, float, float]) -> dict[str, float]:
+    """Print the table and the two ratio lines; return the same figures for reports/bench.json."""
     print(f"max examples per tool: {EXAMPLES} (execute operation; examples, coverage and fuzzing phases)")
     print("              cases   run s  cases/s | wall s (with startup)  cases/s")
-    for name, cases, inner, wall in (
-        ("suite", suite_cases, suite_inner, suite_seconds),
-        ("st run", st_cases, st_inner, st_seconds),
-    ):
+    for name, (cases, inner, wall) in (("suite", suite), ("st run", st)):
         print(f"{name:<10} {cases:8d} {inner:7.2f} {cases / inner:8.1f} | {wall:21.2f} {cases / wall:8.1f}")
-    run_ratio = (suite_cases / suite_inner) / (st_cases / st_inner)
-    wall_ratio = (suite_cases / suite_seconds) / (st_cases / st_seconds)
+    run_ratio = (suite[0] / suite[1]) / (st[0] / st[1])
+    wall_ratio = (suite[0] / suite[2]) / (st[0] / st[2])
     print(f"ratio suite/st run (cases per second of each tool's own run): {run_ratio:.2f}")
     print(f"ratio suite/st run (cases per wall-clock second, interpreter startup included): {wall_ratio:.2f}")
+    return {
+        "max_examples": EXAMPLES,
+        **{"suite_cases": suite[0], "suite_run_s": suite[1], "suite_wall_s": round(suite[2], 2)},
+        **{"st_cases": st[0], "st_run_s": st[1], "st_wall_s": round(st[2], 2)},
+        **{"ratio_run": round(run_ratio, 2), "ratio_wall": round(wall_ratio, 2)},
+    }
 
 
 if __name__ == "__main__":

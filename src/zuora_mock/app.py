@@ -63,8 +63,22 @@ class MockApp:
         version = versions.resolve(request.header("zuora-version"), self.config.tenant_version)
         exchange = Exchange(request, new_request_id(), versions.is_modern(version))
         reply = self._finish(exchange, self._guarded(exchange, lambda: self._route(exchange)))
+        if self.store.weight + len(self.idempotency) > self.config.max_objects:
+            self._evict()
         start_response(f"{reply.status} {HTTPStatus(reply.status).phrase}", reply.headers)
         return [reply.body]
+
+    def _evict(self) -> None:
+        # Oldest first across bill runs, schedules and idempotency keys; unfinished objects are never evicted.
+        now = self.store.now()
+        while self.store.weight + len(self.idempotency) > self.config.max_objects:
+            records, keys = self.store.oldest_finished(), self.idempotency.oldest_finished()
+            if keys is not None and keys <= now and (records is None or keys <= records):
+                self.idempotency.evict_oldest()
+            elif records is not None and records <= now:
+                self.store.evict_oldest(now)
+            else:
+                return
 
     def _guarded(self, exchange: Exchange, step: _Step) -> Reply:
         # Client mistakes become envelopes; only a bug in the mock becomes a 500.

@@ -77,7 +77,7 @@ def execute(store: Store, schedule_key: str, item_id: str | None, user_id: str) 
             created_by=user_id,
             created_at=now,
         )
-        store.bill_runs[run.id] = run
+        store.add_bill_run(run, schedule)
         return run
 
 

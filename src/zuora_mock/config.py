@@ -22,6 +22,9 @@ class MockConfig:
     # The demo OAuth client: 36 characters and a secret of at most 42, as zuora-sdk checks client-side.
     client_id: str = "demo0000-mock-4000-8000-000000000001"
     client_secret: str = "demo-secret-of-the-zuora-reference-mock"
+    # Objects kept at most (a bill run counts 1, a schedule 1 plus its items, an idempotency key 1) before the
+    # oldest finished ones are forgotten; about 50 MB of records, whatever the number of requests served.
+    max_objects: int = 100_000
     # Share (0..1) of /v1 requests answered with an injected fault before they reach the app.
     fault_rate: float = 0.0
     # The statuses an injected fault picks from at random (429 carries Retry-After).

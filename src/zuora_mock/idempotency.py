@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 
 from zuora_mock.errors import ApiError, Category
@@ -12,7 +13,7 @@ from zuora_mock.messages import Reply, Request
 KEY_MAX = 255
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     method: str
     path: str
@@ -36,7 +37,25 @@ class IdempotencyStore:
     def __init__(self, ttl: float) -> None:
         self._ttl = ttl
         self._entries: dict[tuple[str, str], _Entry] = {}
+        # Answered keys, oldest first (wall-clock time, key, entry): the eviction queue.
+        self._finished: deque[tuple[float, tuple[str, str], _Entry]] = deque()
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def oldest_finished(self) -> float | None:
+        """Return when the oldest answered key was stored (wall clock), or None if none is."""
+        return self._finished[0][0] if self._finished else None
+
+    def evict_oldest(self) -> None:
+        """Forget the oldest answered key, unless it has been claimed afresh since (after expiring)."""
+        with self._lock:
+            if not self._finished:
+                return  # another thread evicted it first
+            _, key, entry = self._finished.popleft()
+            if self._entries.get(key) is entry:
+                del self._entries[key]
 
     def begin(self, client: str, key: str, method: str, path: str) -> Reply | None:
         """Claim the key and return None, or return the stored reply; raise 409 or 422 when it cannot be used."""
@@ -70,6 +89,7 @@ class IdempotencyStore:
                 del self._entries[(client, key)]
             else:
                 entry.reply = Reply(reply.status, reply.body, list(reply.headers))
+                self._finished.append((time.time(), (client, key), entry))
 
     def lookup_only(self, client: str, key: str, method: str, path: str) -> None:
         """Refuse a non-POST request that reuses a stored key elsewhere (422); otherwise the key is ignored."""

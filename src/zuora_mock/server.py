@@ -17,6 +17,9 @@ from zuora_mock.encoding import MAX_BODY_BYTES
 
 logger = logging.getLogger("zuora_mock.server")
 TRANSPORT_ERROR = "zuora_mock.transport_error"
+BACKLOG = 2048
+# Seconds a connection may sit idle (between requests, or with a request half sent) before it is closed.
+IDLE_TIMEOUT = 30.0
 
 
 class _LimitedReader(io.RawIOBase):
@@ -59,9 +62,11 @@ class _Handler(BaseHTTPRequestHandler):
     """Turns each HTTP request into a WSGI call; any method name reaches the app, which answers 405 itself."""
 
     protocol_version = "HTTP/1.1"
+    # Buffer each answer and send it in one write (flushed after every request): headers and body used to go
+    # out as two packets.
+    wbufsize = 1 << 16
     server_version = "zuora-mock"
     sys_version = ""
-    timeout = 30  # an idle keep-alive connection is dropped after this many seconds
     server: _Server
 
     def __getattr__(self, name: str) -> Any:
@@ -72,6 +77,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # A connection idle this long (between requests, or mid-request) is closed; its thread then ends.
+        self.connection.settimeout(self.server.idle_timeout)
         # Headers and body go out in separate writes; without this, Nagle's algorithm adds ~40 ms per answer.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
@@ -167,7 +174,18 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # The listen backlog: the default 5 made new connections wait for SYN retries (seconds) as soon as a few
+    # dozen clients connected at once; the kernel caps it at net.core.somaxconn.
+    request_queue_size = BACKLOG
     app: WSGIApplication
+    idle_timeout: float
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up before its answer is written is routine (idle clients, load tools): no traceback.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            logger.debug("client %s went away", client_address)
+            return
+        super().handle_error(request, client_address)
 
 
 class _Server6(_Server):
@@ -177,10 +195,11 @@ class _Server6(_Server):
 class MockServer:
     """A running server: its URL and port, and close() (or a with block) to stop it."""
 
-    def __init__(self, app: WSGIApplication, host: str, port: int) -> None:
+    def __init__(self, app: WSGIApplication, host: str, port: int, idle_timeout: float = IDLE_TIMEOUT) -> None:
         server_class = _Server6 if ":" in host else _Server
         self._server = server_class((host, port), _Handler)
         self._server.app = app
+        self._server.idle_timeout = idle_timeout
         self.port: int = self._server.server_address[1]
         self.host = host
         self.url = f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
@@ -213,6 +232,8 @@ class MockServer:
         self.close()
 
 
-def serve(app: WSGIApplication, host: str = "127.0.0.1", port: int = 0) -> MockServer:
+def serve(
+    app: WSGIApplication, host: str = "127.0.0.1", port: int = 0, idle_timeout: float = IDLE_TIMEOUT
+) -> MockServer:
     """Serve app on host:port (0 picks a free port) in a daemon thread; raises OSError if it cannot bind."""
-    return MockServer(app, host, port)
+    return MockServer(app, host, port, idle_timeout)

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from typing import Any
 
 import httpx
+import pytest
 
 from zuora_mock.config import MockConfig
 
 CONFIG = MockConfig(processing_delay=0.05)
+# The servers `python -m zuora_mock --server` offers; granian only when the `server` extra is installed.
+SERVERS = [
+    "stdlib",
+    pytest.param(
+        "granian",
+        marks=pytest.mark.skipif(importlib.util.find_spec("granian") is None, reason="the server extra is missing"),
+    ),
+]
 MODERN = "2025-08-12"
 # Run dates far from today, so a bill run for an item is never confused with a no-item run (today).
 ITEMS = [

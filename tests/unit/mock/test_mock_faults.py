@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from mock_support import CONFIG, MODERN, Api, get_token
+from mock_support import CONFIG, MODERN, SERVERS, Api, get_token
 
 from zuora_mock.app import create_app
 from zuora_mock.config import MockConfig
@@ -98,8 +98,10 @@ def test_faults_refuse_a_status_that_is_not_a_fault():
         FaultInjector(create_app(), rate=0.5, statuses=(200,))
 
 
-def test_faults_cli_options_reach_the_server():
-    command = [sys.executable, "-m", "zuora_mock", "--port", "0", "--fault-rate", "1", "--fault-statuses", "503"]
+@pytest.mark.parametrize("server", SERVERS)
+def test_faults_cli_options_reach_the_server(server):
+    command = [sys.executable, "-m", "zuora_mock", "--port", "0", "--server", server, "--fault-rate", "1"]
+    command += ["--fault-statuses", "503"]
     process = subprocess.Popen([*command, "--fault-seed", "1"], stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
