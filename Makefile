@@ -93,8 +93,9 @@ bench: $(STAMP) $(SERVER_STAMP) ## fuzz cases/s (suite vs st run), mock vs Prism
 soak: $(STAMP) $(SERVER_STAMP) ## a million executes against the mock: memory and worst latency (SOAK_EXECUTES= SOAK_SERVER=)
 	$(PY) benchmarks/soak.py
 
-lint: $(STAMP) ## ruff check and format check
+lint: $(STAMP) ## ruff check, format check, and the import contracts (pyproject.toml [tool.importlinter])
 	$(PY) -m ruff check src tests benchmarks examples && $(PY) -m ruff format --check src tests benchmarks examples
+	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP) ## mypy --strict on src/
 	$(PY) -m mypy

@@ -6,6 +6,7 @@ Rule outcomes travel in each test report's `user_properties`, so the process tha
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from zuora_contract import selection, suite
+from zuora_contract import selection
 from zuora_contract.cassettes import plugin as cassette_plugin
 from zuora_contract.cassettes.plugin import TARGET_KEY
 from zuora_contract.cassettes.recording import Mode, cassette_mode, session_cassette
@@ -211,8 +212,9 @@ def _project_options(config: pytest.Config) -> None:
     if base_url:
         default_base_url(str(base_url))
     wants_suite = config.getoption("zuora_suite") or config.getini("zuora_suite")
-    suite_dir = str(Path(suite.__file__).parent)
-    if wants_suite and suite_dir not in config.args:
+    spec = importlib.util.find_spec("zuora_contract.suite")  # located, not imported: the suite sits above
+    suite_dir = str(list(spec.submodule_search_locations or [])[0]) if spec else ""
+    if wants_suite and suite_dir and suite_dir not in config.args:
         config.args.append(suite_dir)
 
 
