@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Generator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -213,7 +212,7 @@ def _project_options(config: pytest.Config) -> None:
         default_base_url(str(base_url))
     wants_suite = config.getoption("zuora_suite") or config.getini("zuora_suite")
     spec = importlib.util.find_spec("zuora_contract.suite")  # located, not imported: the suite sits above
-    suite_dir = str(list(spec.submodule_search_locations or [])[0]) if spec else ""
+    suite_dir = str(next(iter(spec.submodule_search_locations or []), "")) if spec else ""
     if wants_suite and suite_dir and suite_dir not in config.args:
         config.args.append(suite_dir)
 
