@@ -31,7 +31,7 @@ export STRICT
 export FUZZ_EXAMPLES
 export FUZZ_SEED
 
-.PHONY: help install prism contract test interop fuzz mock record replay bench soak lint typecheck check clean
+.PHONY: help install prism contract test package-check interop fuzz mock record replay bench soak lint typecheck check clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mu
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/sdk
 	$(MAKE) --no-print-directory replay
 	$(MAKE) --no-print-directory interop
+
+package-check: $(STAMP) ## pip install this repository into a new venv elsewhere and run the gate there (slow)
+	$(PY) -m pytest tests/package -p no:randomly
 
 interop: $(STAMP) ## run the suite as a user against Prism (static, dynamic; needs `make prism`) and a lazy stateless server
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/interop -n 2 --dist loadgroup -p no:randomly
