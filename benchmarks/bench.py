@@ -3,7 +3,8 @@
 1. fuzz cases per second, the suite versus `st run` (benchmarks/fuzz_throughput.py, as before);
 2. the mock versus Prism's static mock under wrk (mock_vs_prism.py), both measured in this run;
 3. 1,000 idle connections (idle.py);
-4. a short soak of executes for memory and worst latency (soak.py; `make soak` runs a million).
+4. a short soak of executes for memory and worst latency (soak.py; `make soak` runs a million);
+5. the gate with --jobs 1 and 2 against a mock that adds 200 ms per request (jobs.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import fuzz_throughput
 import idle
+import jobs
 import mock_vs_prism
 import soak
 from servers import ROOT, prism_version
@@ -90,6 +92,9 @@ def main() -> None:
     report["idle"] = [idle.check(kind) for kind in servers]
     for line in report["idle"]:
         print(f"idle: {json.dumps(line)}")
+    report["jobs"] = jobs.compare()
+    print(f"\n--jobs against 200 ms per request: {json.dumps(report['jobs']['runs'])}")
+    print(f"ratio --jobs 2 / --jobs 1 (speed-up in wall time): {report['jobs']['speedup_jobs2_over_jobs1']}")
     report["machine"]["load_average_end"] = os.getloadavg()
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(json.dumps(report, indent=2) + "\n")

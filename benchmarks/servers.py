@@ -18,9 +18,11 @@ from pathlib import Path
 
 import httpx
 
+from zuora_contract.spec import SPEC_PATH
+
 ROOT = Path(__file__).resolve().parents[1]
 PRISM = ROOT / "interop" / "prism" / "node_modules" / ".bin" / "prism"
-SPEC = ROOT / "openapi" / "execute-invoice-schedule.yaml"
+SPEC = SPEC_PATH  # the fragment as the package carries it
 CLIENT = {
     "client_id": "demo0000-mock-4000-8000-000000000001",
     "client_secret": "demo-secret-of-the-zuora-reference-mock",
