@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from zuora_contract.failures import ConfigError
-from zuora_contract.settings import Settings, environment, load_settings
+from zuora_contract.settings import Settings, check_fuzz_numbers, environment, load_settings
 from zuora_contract.subcommands import HANDLERS, add_subcommands, serve_mock
 
 EXIT_CODES = {"conformant": 0, "nonconformant": 1, "error": 2}
@@ -150,9 +150,7 @@ def _check(env: Mapping[str, str], args: argparse.Namespace) -> Settings:
     settings = load_settings(env)
     if args.divergences and not Path(args.divergences).is_file():
         raise ConfigError(f"--divergences {args.divergences}: no such file")
-    from zuora_contract.fuzz.wiring import budget_from_env  # after the quick checks: it loads schemathesis
-
-    budget_from_env(True, env)
+    check_fuzz_numbers(env)
     return settings
 
 

@@ -225,3 +225,21 @@ def default_base_url(url: str) -> None:
     """
     if not _clean(os.environ.get("ZUORA_BASE_URL")):
         os.environ["ZUORA_BASE_URL"] = url
+
+
+FUZZ_NUMBERS = ("FUZZ_EXAMPLES", "FUZZ_SEED", "FUZZ_RATE", "FUZZ_MAX_REQUESTS")
+
+
+def fuzz_number(environ: Mapping[str, str], name: str, default: float) -> float:
+    """A FUZZ_* budget number; anything else is a configuration error naming the variable."""
+    raw = (environ.get(name) or "").strip()
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+
+
+def check_fuzz_numbers(environ: Mapping[str, str]) -> None:
+    """Refuse a malformed fuzz budget before a run starts (without loading the fuzzer)."""
+    for name in FUZZ_NUMBERS:
+        fuzz_number(environ, name, 0.0)

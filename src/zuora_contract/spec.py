@@ -19,7 +19,8 @@ SPEC_PATH = DATA_DIR / "openapi" / "execute-invoice-schedule.yaml"
 def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
     """Parse the fragment once per process; it is the single source of truth for shapes."""
     with path.open(encoding="utf-8") as handle:
-        document: dict[str, Any] = yaml.safe_load(handle)
+        # libyaml's loader when PyYAML has it: the fragment parses ten times faster, at every start.
+        document: dict[str, Any] = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return document
 
 

@@ -196,7 +196,7 @@ def open_target(settings: Settings) -> Target:
     embedded: EmbeddedMock | None = None
     if settings.base_url is None:
         # A short processing delay keeps the default run fast; the rules allow any delay within the wait bound.
-        embedded = start_embedded_mock(("--processing-delay", "0.1"))
+        embedded = start_embedded_mock(("--processing-delay", "0.05"))
         exports = embedded.exports
         settings = dataclasses.replace(
             settings,

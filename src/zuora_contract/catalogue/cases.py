@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,8 @@ def load_file(path: Path, validator: Draft202012Validator | None = None) -> list
     ]
 
 
-def load_cases(directory: Path = CONTRACTS_DIR) -> list[Case]:
+@functools.cache
+def load_cases(directory: Path = CONTRACTS_DIR) -> tuple[Case, ...]:
     """Every case of every file, in a stable order; duplicate qualified ids are refused."""
     validator = _validator()
     files = [
@@ -90,4 +92,4 @@ def load_cases(directory: Path = CONTRACTS_DIR) -> list[Case]:
         if case.qualified_id in seen:
             raise ConfigError(f"duplicate contract case id {case.qualified_id}")
         seen.add(case.qualified_id)
-    return cases
+    return tuple(cases)

@@ -228,7 +228,7 @@ def check_refusals_left_alone(provisioner: Provisioner) -> Failures:
     settings = provisioner.target.settings
     seen = provisioner.processing_seconds
     # Bounded by ZUORA_WAIT_SECONDS; without a processing time seen in this run, the whole bound.
-    wait = min(settings.wait_seconds, max(0.5, 2 * max(seen))) if seen else settings.wait_seconds
+    wait = min(settings.wait_seconds, max(0.2, 2 * max(seen))) if seen else settings.wait_seconds
     if not provisioner.target.replaying:
         time.sleep(wait)
     unique = list({schedule.id: schedule for schedule in provisioner.refused}.values())

@@ -19,11 +19,11 @@ import schemathesis
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.parameters import ParameterLocation
 
-from zuora_contract.failures import ConfigError, TargetError
+from zuora_contract.failures import TargetError
 from zuora_contract.fuzz import checks as fuzzchecks
 from zuora_contract.provision import Provisioner, Schedule
 from zuora_contract.retry import Unretryable
-from zuora_contract.settings import environment
+from zuora_contract.settings import environment, fuzz_number
 from zuora_contract.spec import DATA_DIR, load_spec
 from zuora_contract.target import Target
 
@@ -79,22 +79,14 @@ class Budget:
         )
 
 
-def _number(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = (environ.get(name) or "").strip()
-    try:
-        return float(raw) if raw else default
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-
-
 def budget_from_env(local: bool, environ: Mapping[str, str] | None = None) -> Budget:
     """Defaults: generous on the embedded mock and loopback, small and rate-limited against a remote host."""
     env = environment() if environ is None else environ
-    examples = int(_number(env, "FUZZ_EXAMPLES", 25 if local else 5))
+    examples = int(fuzz_number(env, "FUZZ_EXAMPLES", 25 if local else 5))
     seed_text = (env.get("FUZZ_SEED") or "").strip()
-    seed = int(_number(env, "FUZZ_SEED", 0)) if seed_text else None
+    seed = int(fuzz_number(env, "FUZZ_SEED", 0)) if seed_text else None
     # Requests per second; 0 means unlimited. A sandbox counts every request against the tenant's limit.
-    rate = _number(env, "FUZZ_RATE", 0.0 if local else 2.0)
+    rate = fuzz_number(env, "FUZZ_RATE", 0.0 if local else 2.0)
     stateful = max(4, examples // 10) if local else 2
     return Budget(
         max_examples=max(1, examples),
@@ -108,7 +100,7 @@ def budget_from_env(local: bool, environ: Mapping[str, str] | None = None) -> Bu
         sequence_examples=max(3, examples // 25) if local else 1,
         # Generated requests (stateless and state machine) a run may send; 0 means no cap. The coverage
         # phase's case count does not depend on max examples, so a sandbox run needs a cap of its own.
-        max_requests=int(_number(env, "FUZZ_MAX_REQUESTS", 0 if local else 150)),
+        max_requests=int(fuzz_number(env, "FUZZ_MAX_REQUESTS", 0 if local else 150)),
     )
 
 
