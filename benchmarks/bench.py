@@ -4,7 +4,8 @@
 2. the mock versus Prism's static mock under wrk (mock_vs_prism.py), both measured in this run;
 3. 1,000 idle connections (idle.py);
 4. a short soak of executes for memory and worst latency (soak.py; `make soak` runs a million);
-5. the gate with --jobs 1 and 2 against a mock that adds 200 ms per request (jobs.py).
+5. the gate with --jobs 1 and 2 against a mock that adds 200 ms per request (jobs.py);
+6. `make contract` against the embedded mock, warm, by phase (contract_phases.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import contract_phases
 import fuzz_throughput
 import idle
 import jobs
@@ -95,6 +97,10 @@ def main() -> None:
     report["jobs"] = jobs.compare()
     print(f"\n--jobs against 200 ms per request: {json.dumps(report['jobs']['runs'])}")
     print(f"ratio --jobs 2 / --jobs 1 (speed-up in wall time): {report['jobs']['speedup_jobs2_over_jobs1']}")
+    report["contract"] = contract_phases.measure()
+    print(f"\nmake contract, embedded mock, warm: walls {report['contract']['walls_s']} s; fastest by phase:")
+    for phase, seconds in report["contract"]["fastest"]["phases_s"].items():
+        print(f"  {phase:<52} {seconds:6.2f} s")
     report["machine"]["load_average_end"] = os.getloadavg()
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(json.dumps(report, indent=2) + "\n")
