@@ -393,4 +393,14 @@ def test_schemathesis_loads_the_fragment_and_finds_every_operation() -> None:
     schema = schemathesis.openapi.from_path(str(FRAGMENT))
     found = {result.ok().definition.raw["operationId"] for result in schema.get_all_operations()}
     assert found == OPERATION_IDS
-    assert schema.as_state_machine() is not None
+    machine = schema.as_state_machine()
+    # Each linked operation's 200 feeds later steps; the execute answer leads on to the bill run it created.
+    assert set(machine.bundles) == {
+        "POST /v1/invoice-schedules -> 200",
+        "GET /v1/invoice-schedules/{scheduleKey} -> 200",
+        "PUT /v1/invoice-schedules/{scheduleKey}/pause -> 200",
+        "PUT /v1/invoice-schedules/{scheduleKey}/resume -> 200",
+        "POST /v1/invoice-schedules/{scheduleKey}/execute -> 200",
+        "GET /v1/bill-runs/{billRunId} -> 200",
+    }
+    assert any("execute___200_getBillRun" in name for name in dir(machine))

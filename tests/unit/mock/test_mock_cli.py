@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from typing import IO, cast
 
 import httpx
 import pytest
@@ -19,16 +20,21 @@ def _start(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _stdout(process: subprocess.Popen[str]) -> IO[str]:
+    """The child's stdout, which `_start` always pipes: a typed view, not a runtime check."""
+    return cast("IO[str]", process.stdout)
+
+
 @pytest.mark.parametrize("server", SERVERS)
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_cli_prints_listening_line_and_stops_cleanly(stop, server):
     process = _start("--port", "0", "--processing-delay", "0.01", "--tenant-version", "2024-05-20", "--server", server)
     try:
-        assert process.stdout is not None
-        first = process.stdout.readline().rstrip("\n")
+        stdout = _stdout(process)
+        first = stdout.readline().rstrip("\n")
         match = re.fullmatch(r"zuora-mock listening on (http://127\.0\.0\.1:(\d+))", first)
         assert match, first
-        exports = [process.stdout.readline() for _ in range(5)]
+        exports = [stdout.readline() for _ in range(5)]
         assert any(line.startswith("export ZUORA_CLIENT_ID=") for line in exports)
         assert "export ZUORA_ACCOUNT_KEY=A00000001\n" in exports
         with httpx.Client(base_url=match.group(1), verify=False) as client:
@@ -67,12 +73,12 @@ def test_cli_refuses_unsupported_tenant_version():
 @pytest.mark.parametrize("server", [server for server in SERVERS if server != "stdlib"])
 def test_cli_granian_ends_when_its_launcher_is_killed(server):
     process = _start("--port", "0", "--server", server)
-    assert process.stdout is not None
-    url = process.stdout.readline().split()[-1]
+    stdout = _stdout(process)
+    url = stdout.readline().split()[-1]
     assert httpx.get(f"{url}/v1/bill-runs/x", timeout=5).status_code == 401
     process.kill()  # no clean-up runs in the launcher: the worker must notice and end on its own
     process.wait(timeout=5)  # reaped, so its pid is gone (granian's processes still hold the pipes)
-    process.stdout.close()
+    stdout.close()
     if process.stderr is not None:
         process.stderr.close()
     deadline = time.monotonic() + 10
