@@ -15,7 +15,7 @@ def _report() -> Report:
     report = Report("vendor-mock", "http://127.0.0.1:9000", "ZUORA_BASE_URL", None, False)
     report.add(RuleResult("fuzz.reads", "must", "passed", test="a"))
     report.add(RuleResult("fuzz.reads", "must", "failed", "GET_BillRun answered HTTP 500", test="b"))
-    report.add(RuleResult("keys.by-id", "must", "error", "rate-limited; could not judge"))
+    report.add(RuleResult("keys.by-number", "must", "error", "rate-limited; could not judge"))
     report.add(RuleResult("keys.unknown-key-not-found-category", "should", "warning", "category 30, not 40"))
     return report
 
