@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.mutants.catalog import UNDEMONSTRATED
 
 SCORES: dict[str, bool] = {}
 # Correct variants: name@version -> (accepted by the suite, the rules that objected).
@@ -38,6 +39,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
                     terminalreporter.write_line(f"           {objection[:150]}")
     if SCORES:
         terminalreporter.write_line(f"detection score: {killed}/{len(SCORES)} mutants killed")
+        terminalreporter.write_line(f"must rules no mutant demonstrates: {len(UNDEMONSTRATED) or 'none'}")
+        for rule, reason in sorted(UNDEMONSTRATED.items()):
+            terminalreporter.write_line(f"  {rule}: {reason}")
     if VARIANT_SCORES:
         accepted = sum(ok for ok, _ in VARIANT_SCORES.values())
         total = len(VARIANT_SCORES)
