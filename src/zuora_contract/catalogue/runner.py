@@ -28,7 +28,7 @@ from zuora_contract.rules.checks import (
     is_refusal,
     require_judgeable,
 )
-from zuora_contract.rules.processing import check_item_executed
+from zuora_contract.rules.processing import check_item_executed, keep_failures
 from zuora_contract.target import EXECUTE_PATH, Target, new_track_id
 
 
@@ -219,7 +219,7 @@ def run_case(case: Case, provisioner: Provisioner) -> None:
     if "Zuora-Track-Id" not in own:
         # A case that sends its own (invalid) track id tests refusal; the echo of an invalid value is undocumented.
         failures += check_track_id(response, track_id)
-    failures += _side_effects(case, provisioner, given, response)
+    failures = keep_failures(failures, lambda: _side_effects(case, provisioner, given, response))
     raise_all(failures)
 
 

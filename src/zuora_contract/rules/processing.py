@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from zuora_contract.failures import ContractFailure, TargetError
 from zuora_contract.provision import Provisioner, Schedule
 from zuora_contract.rules.checks import Failures, body_of
@@ -59,3 +61,13 @@ def check_item_executed(
         f"item {item_id} is still Pending ({reason}) and nothing contradicts Zuora yet (bill run status "
         f"{status or 'unknown'}); Zuora documents no processing time: raise ZUORA_WAIT_SECONDS for a slow tenant"
     )
+
+
+def keep_failures(failures: Failures, more: Callable[[], Failures]) -> Failures:
+    """Add what `more` finds; when it cannot judge (a slow tenant), the failures found so far still stand."""
+    try:
+        return failures + more()
+    except TargetError:
+        if failures:
+            return failures
+        raise

@@ -20,7 +20,7 @@ from zuora_contract.rules.billruns import (
     check_success_status,
 )
 from zuora_contract.rules.checks import check_json_content_type, check_request_id, check_track_id, require_judgeable
-from zuora_contract.rules.processing import check_item_executed
+from zuora_contract.rules.processing import check_item_executed, keep_failures
 from zuora_contract.target import Target, new_track_id
 
 # Recorded with pytest-recording under cassettes/test_documented_samples/ (make record), replayed by make replay.
@@ -41,7 +41,9 @@ def test_sample_with_item_executes_the_named_earliest_item(
     failures = check_bill_run_shape(body, TYPES_ONLY)
     failures += check_filter_echo(body, schedule.id, schedule.account_id, earliest.id)
     failures += check_request_id(response) + check_track_id(response, track_id) + check_json_content_type(response)
-    failures += check_item_executed(provisioner, schedule, earliest.id, str(body.get("id")))
+    failures = keep_failures(
+        failures, lambda: check_item_executed(provisioner, schedule, earliest.id, str(body.get("id")))
+    )
     failures += check_retrieved(provisioner.get_bill_run(str(body.get("id"))), body)
     raise_all(failures)
 
@@ -60,7 +62,9 @@ def test_sample_without_item_executes_the_next_pending_item(
     failures += check_filter_echo(body, schedule.id, schedule.account_id, None)
     failures += check_request_id(response) + check_track_id(response, None) + check_json_content_type(response)
     # Judges "the next one": another item leaving Pending instead is a failure.
-    failures += check_item_executed(provisioner, schedule, earliest.id, str(body.get("id")))
+    failures = keep_failures(
+        failures, lambda: check_item_executed(provisioner, schedule, earliest.id, str(body.get("id")))
+    )
     failures += check_retrieved(provisioner.get_bill_run(str(body.get("id"))), body)
     raise_all(failures)
 
