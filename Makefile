@@ -45,8 +45,8 @@ $(RUNTIME): pyproject.toml
 	@touch $(RUNTIME)
 
 $(STAMP): $(RUNTIME)
-	$(PY) -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,server]'
+	@touch $(STAMP) $(SERVER_STAMP)
 
 install: $(STAMP) ## create or reuse .venv with the tool and this project's dev tooling
 
@@ -61,7 +61,7 @@ contract: $(RUNTIME) ## judge the target (BASE_URL=..., default: the embedded re
 	$(PY) -m zuora_contract run $(if $(JOBS),--jobs $(JOBS))
 
 test: $(STAMP) ## run the project's own tests: unit, mock, suite vs the mock, mutants and correct variants, interop
-	env -u ZUORA_BASE_URL $(PY) -m pytest tests/unit src/zuora_contract/suite
+	env -u ZUORA_BASE_URL $(PY) -m pytest tests/unit src/zuora_contract/suite -n 2
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/mutants -n 2
 	env -u ZUORA_BASE_URL $(PY) -m pytest tests/sdk
 	$(MAKE) --no-print-directory replay
