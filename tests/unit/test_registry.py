@@ -81,3 +81,16 @@ def test_registry_schema_enums_match_the_code() -> None:
     assert set(defs["request"]["properties"]["key"]["enum"]) == set(KEY_FORMS)
     assert set(defs["request"]["properties"]["auth"]["enum"]) == {"default", "none", *AUTH_HEADERS}
     assert set(defs["placeholder"]["enum"]) == PLACEHOLDERS
+
+
+def test_registry_readme_states_the_current_rule_count() -> None:
+    """The README's rule count is the registry's, so it cannot go stale."""
+    rules = load_registry().values()
+    must = sum(rule.level == "must" for rule in rules)
+    cases = sum(rule.kind == "case" for rule in rules)
+    expected = (
+        f"**{len(rules)} rules: {must} must, {len(rules) - must} should** ({cases} single-exchange cases, "
+        f"{len(rules) - cases} multi-step rules)"
+    )
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert expected in " ".join(readme.split()), expected
