@@ -186,3 +186,16 @@ def test_cli_validate_exit_codes_follow_the_findings(tmp_path: Path) -> None:
     bad.write_text("{")
     refused = _command("validate", str(bad))
     assert refused.returncode == 4 and "x.har" in refused.stderr
+
+
+def test_gate_jobs_two_gives_the_serial_verdict_and_rules(tmp_path: Path) -> None:
+    """--jobs 2 (pytest-xdist, each worker its own data) merges into the same verdict and rule ids as --jobs 1."""
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    serial.mkdir(), parallel.mkdir()
+    one = gate(serial, "--jobs", "1")
+    two = gate(parallel, "--jobs", "2")
+    assert one.returncode == two.returncode == 0, one.stderr[-2000:] + two.stderr[-2000:]
+    reports = [json.loads((path / "conformance.json").read_text()) for path in (serial, parallel)]
+    assert reports[0]["verdict"] == reports[1]["verdict"] == "conformant"
+    ids = [sorted(check["id"] for check in report["checks"]) for report in reports]
+    assert ids[0] == ids[1] and len(ids[0]) == len(set(ids[0]))
