@@ -125,7 +125,12 @@ class Provisioner:
     def _checked(self, response: httpx.Response, what: str) -> Any:
         body = body_of(response)
         if is_refusal(response) or response.status_code != 200 or not isinstance(body, dict):
-            raise TargetError(f"{what} was refused (HTTP {response.status_code}): {str(body)[:300]}")
+            request = response.request
+            sent = request.content.decode("utf-8", "replace")[:150] if request.content else "no body"
+            raise TargetError(
+                f"{what} was refused: {request.method} {request.url.path} sent {sent}; "
+                f"got HTTP {response.status_code}: {str(body)[:300]}"
+            )
         return body
 
     def create_schedule(self, items: int | None = None, first_run_in_days: int = 10) -> Schedule:

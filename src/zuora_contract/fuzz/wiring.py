@@ -142,6 +142,7 @@ class SchedulePool:
         self.budget = budget
         self.schedules: list[Schedule] = []
         self.created = 0
+        self.failure = ""
         # Each consumer has its own share of the bound, so no test can use up another's.
         self.shares = Counter(
             pool=budget.pool_size, stateful=budget.stateful_schedules, sequence=budget.sequence_schedules
@@ -151,7 +152,11 @@ class SchedulePool:
         """Create the pool (bounded by the budget) and register every schedule with the checks."""
         while len(self.schedules) < self.budget.pool_size:
             self.count_create("pool")
-            schedule = self.provisioner.create_schedule(items=self.budget.pool_items)
+            try:
+                schedule = self.provisioner.create_schedule(items=self.budget.pool_items)
+            except TargetError as error:
+                self.failure = str(error)  # later tests, whose share this used, say why
+                raise
             self.schedules.append(schedule)
             fuzzchecks.remember(schedule)
 
@@ -162,7 +167,11 @@ class SchedulePool:
     def count_create(self, consumer: str) -> None:
         """Count one create against the consumer's share, refusing to go past it."""
         if not self.can_create(consumer):
-            raise TargetError(f"the fuzz run would create more than {self.budget.max_schedules} schedules")
+            why = f"; earlier, {self.failure}" if self.failure else ""
+            raise TargetError(
+                f"the fuzz run's {consumer} share of its {self.budget.max_schedules}-schedule bound is used up, "
+                f"so it creates no more{why}"
+            )
         self.shares[consumer] -= 1
         self.created += 1
 
