@@ -27,46 +27,38 @@ from zuora_contract.target import Target, new_track_id
 pytestmark = pytest.mark.vcr
 
 
-@pytest.mark.rule("samples.with-item")
-def test_sample_with_item_executes_the_named_earliest_item(
-    target: Target, provisioner: Provisioner, schedule: Schedule
-) -> None:
-    """Request sample 1: `{"scheduleItemId": <earliest pending item>}`."""
+def _judge_sample(provisioner: Provisioner, schedule: Schedule, named: bool, track_id: str | None) -> None:
+    """Execute one documented request sample and judge every rule it documents."""
     earliest = schedule.require_pending(1, provisioner.item_count)[0]
-    track_id = new_track_id()
-    response = target.execute(schedule.id, {"scheduleItemId": earliest.id}, headers={"Zuora-Track-Id": track_id})
+    item_id = earliest.id if named else None
+    headers = {"Zuora-Track-Id": track_id} if track_id else {}
+    response = provisioner.target.execute(
+        schedule.id, {"scheduleItemId": earliest.id} if named else {}, headers=headers
+    )
     require_judgeable(response, "the documented sample")
     raise_all(check_success_status(response))
     body = response.json()
     failures = check_bill_run_shape(body, TYPES_ONLY)
-    failures += check_filter_echo(body, schedule.id, schedule.account_id, earliest.id)
+    failures += check_filter_echo(body, schedule.id, schedule.account_id, item_id)
     failures += check_request_id(response) + check_track_id(response, track_id) + check_json_content_type(response)
+    # Named or not, the earliest pending item runs; another item leaving Pending instead is a failure.
     failures = keep_failures(
         failures, lambda: check_item_executed(provisioner, schedule, earliest.id, str(body.get("id")))
     )
     failures += check_retrieved(provisioner.get_bill_run(str(body.get("id"))), body)
     raise_all(failures)
+
+
+@pytest.mark.rule("samples.with-item")
+def test_sample_with_item_executes_the_named_earliest_item(provisioner: Provisioner, schedule: Schedule) -> None:
+    """Request sample 1: `{"scheduleItemId": <earliest pending item>}`, with a track id to echo."""
+    _judge_sample(provisioner, schedule, named=True, track_id=new_track_id())
 
 
 @pytest.mark.rule("samples.without-item")
-def test_sample_without_item_executes_the_next_pending_item(
-    target: Target, provisioner: Provisioner, schedule: Schedule
-) -> None:
+def test_sample_without_item_executes_the_next_pending_item(provisioner: Provisioner, schedule: Schedule) -> None:
     """Request sample 2: `{}` executes the next pending item; a filter that names an item names none."""
-    earliest = schedule.require_pending(1, provisioner.item_count)[0]
-    response = target.execute(schedule.id, {})
-    require_judgeable(response, "the documented sample")
-    raise_all(check_success_status(response))
-    body = response.json()
-    failures = check_bill_run_shape(body, TYPES_ONLY)
-    failures += check_filter_echo(body, schedule.id, schedule.account_id, None)
-    failures += check_request_id(response) + check_track_id(response, None) + check_json_content_type(response)
-    # Judges "the next one": another item leaving Pending instead is a failure.
-    failures = keep_failures(
-        failures, lambda: check_item_executed(provisioner, schedule, earliest.id, str(body.get("id")))
-    )
-    failures += check_retrieved(provisioner.get_bill_run(str(body.get("id"))), body)
-    raise_all(failures)
+    _judge_sample(provisioner, schedule, named=False, track_id=None)
 
 
 @pytest.mark.rule("samples.every-documented-key")
