@@ -42,6 +42,7 @@ from zuora_contract.target import Target, open_replay_target, open_target
 from zuora_contract.tenant import interrupt_on_sigterm, leave_nothing_to_bill
 
 __all__ = ["TARGET_KEY", "rule_of"]
+RUN_WIDE_RULES = frozenset({"headers.retry-after-on-429"})
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -76,6 +77,8 @@ def _stop(config: pytest.Config, message: str, code: int) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep the rules chosen by --rule/--family/--level; in a replay, skip tests that are not recorded."""
     selection.deselect(config, items, rule_of)
+    # Rules that judge what the whole run met run last (in their process), after everything else.
+    items.sort(key=lambda item: (rule_of(item) or ("",))[0] in RUN_WIDE_RULES)
     if cassette_mode(config) != "replay":
         return
     unrecorded = pytest.mark.skip(reason="not recorded in cassettes (no pytest.mark.vcr); replay has no live target")

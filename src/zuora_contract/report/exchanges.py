@@ -42,10 +42,15 @@ class ExchangeLog:
         self.secrets = secrets
         # Every request the client made, token requests included: what a rate-limited tenant counts.
         self.count = 0
+        # Each 429 the target answered (never provoked on purpose), and whether it said when to retry.
+        self.rate_limited: list[tuple[str, bool]] = []
 
     def record(self, response: httpx.Response) -> None:
         """Keep the exchange (token requests excluded: their bodies hold credentials)."""
         self.count += 1
+        if response.status_code == 429:
+            where = f"{response.request.method} {response.request.url.path}"
+            self.rate_limited.append((where, "retry-after" in response.headers))
         if response.request.url.path.startswith("/oauth"):
             return
         response.read()
