@@ -199,3 +199,24 @@ def test_gate_jobs_two_gives_the_serial_verdict_and_rules(tmp_path: Path) -> Non
     assert reports[0]["verdict"] == reports[1]["verdict"] == "conformant"
     ids = [sorted(check["id"] for check in report["checks"]) for report in reports]
     assert ids[0] == ids[1] and len(ids[0]) == len(set(ids[0]))
+
+
+def test_cli_mock_in_one_process_and_run_against_it_in_another(tmp_path: Path) -> None:
+    """`zuora-contract mock --port 0` serves; `zuora-contract run --base-url` with its printed credentials passes."""
+    mock = subprocess.Popen(
+        [sys.executable, "-m", "zuora_contract", "mock", "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert mock.stdout is not None
+        exports = {}
+        for _ in range(5):
+            line = mock.stdout.readline().strip()
+            if line.startswith("export "):
+                name, _, value = line.removeprefix("export ").partition("=")
+                exports[name] = value
+        result = gate(tmp_path, "--base-url", exports["ZUORA_BASE_URL"], *QUICK, **exports)
+    finally:
+        mock.send_signal(signal.SIGTERM)
+        mock.wait(timeout=10)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert verdict(tmp_path) == "conformant"
