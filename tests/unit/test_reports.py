@@ -66,3 +66,14 @@ def test_reports_target_error_alone_is_could_not_judge() -> None:
     assert not broken and message == "rate-limited; could not judge"
     broken, message = describe(KeyError("id"))
     assert not broken and "KeyError in zuora-contract" in message
+
+
+def test_reports_hypothesis_flaky_generation_is_could_not_judge_without_naming_our_code() -> None:
+    """A target whose random answers break Hypothesis' replay is `error` with the reason, not a suite crash."""
+
+    class FlakyStrategyDefinition(Exception):
+        pass
+
+    broken, message = describe(FlakyStrategyDefinition("Inconsistent data generation!"))
+    assert not broken
+    assert "could not judge" in message and "in zuora-contract" not in message
