@@ -10,7 +10,6 @@ from zuora_contract.catalogue.steps import require_not_transient
 from zuora_contract.failures import ContractFailure, TargetError, raise_all
 from zuora_contract.provision import Provisioner, Schedule
 from zuora_contract.rules.checks import body_of, is_refusal
-from zuora_contract.session_state import LOG_KEY
 from zuora_contract.target import Target
 
 # Recorded with pytest-recording under cassettes/test_headers/ (make record), replayed by make replay.
@@ -75,17 +74,3 @@ def test_encoding_gzip_answer_when_accepted_and_over_1000_bytes(
     encoding = response.headers.get("Content-Encoding", "")
     if "gzip" not in encoding.lower():
         raise_all([ContractFailure(f"a {size}-byte answer was not compressed", repr(encoding), "gzip")])
-
-
-@pytest.mark.rule("headers.retry-after-on-429")
-def test_headers_a_429_met_in_this_run_carries_retry_after(request: pytest.FixtureRequest, target: Target) -> None:
-    """Judged last, on the 429s the run met (it never provokes one): each says when to retry."""
-    log = request.config.stash.get(LOG_KEY, None)
-    met = log.rate_limited if log is not None else []
-    if not met:
-        pytest.skip("no 429 answer occurred in this run; the suite never provokes one on purpose")
-    missing = sorted({where for where, has_retry_after in met if not has_retry_after})
-    if missing:
-        raise ContractFailure(
-            f"{len(missing)} kind(s) of request got a 429 without Retry-After", repr(missing[:5]), "Retry-After"
-        )
