@@ -19,18 +19,23 @@ from zuora_mock.config import MockConfig
 from zuora_mock.server import serve
 
 
+def _open(url: str, config: MockConfig) -> Target:
+    """The suite's target for a served reference mock, with its demo credentials."""
+    env = {
+        "ZUORA_BASE_URL": url,
+        "ZUORA_CLIENT_ID": config.client_id,
+        "ZUORA_CLIENT_SECRET": config.client_secret,
+        "ZUORA_ACCOUNT_KEY": "A00000001",
+    }
+    return open_target(load_settings(env))
+
+
 @pytest.fixture
 def provisioner() -> Iterator[Provisioner]:
     """A provisioner on a reference mock served over HTTP."""
     config = MockConfig(processing_delay=0.05)
     with serve(create_app(config)) as server:
-        env = {
-            "ZUORA_BASE_URL": server.url,
-            "ZUORA_CLIENT_ID": config.client_id,
-            "ZUORA_CLIENT_SECRET": config.client_secret,
-            "ZUORA_ACCOUNT_KEY": "A00000001",
-        }
-        target = open_target(load_settings(env))
+        target = _open(server.url, config)
         try:
             yield Provisioner(target)
         finally:
@@ -113,13 +118,7 @@ def test_pause_whose_answer_was_lost_is_not_an_error() -> None:
         return app(environ, start_response)
 
     with serve(lose_first_pause_answer) as server:
-        env = {
-            "ZUORA_BASE_URL": server.url,
-            "ZUORA_CLIENT_ID": config.client_id,
-            "ZUORA_CLIENT_SECRET": config.client_secret,
-            "ZUORA_ACCOUNT_KEY": "A00000001",
-        }
-        target = open_target(load_settings(env))
+        target = _open(server.url, config)
         try:
             provisioner = Provisioner(target)
             schedule = provisioner.create_schedule()
