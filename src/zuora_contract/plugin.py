@@ -6,6 +6,7 @@ Rule outcomes travel in each test report's `user_properties`, so the process tha
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 from collections.abc import Generator, Iterator
@@ -23,7 +24,7 @@ from zuora_contract.report import notes
 from zuora_contract.report.collector import Collector, write_reports
 from zuora_contract.report.divergences import divergence_path, load_divergences
 from zuora_contract.report.exchanges import ExchangeLog, attach
-from zuora_contract.report.outcomes import as_property, classify, rule_of, short_text
+from zuora_contract.report.outcomes import classify, rule_of, short_text
 from zuora_contract.report.results import EXIT_CODES, RuleResult
 from zuora_contract.session_state import (
     DIVERGENCES_KEY,
@@ -194,7 +195,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if rule_of(item) is None or not (report.when == "call" or not report.passed):
         return
     result = _result(item, report, call)
-    report.user_properties.append((RESULT_PROPERTY, json.dumps(as_property(result))))
+    report.user_properties.append((RESULT_PROPERTY, json.dumps(dataclasses.asdict(result))))
     target = item.config.stash.get(TARGET_KEY, None)
     if target is not None:
         report.user_properties.append((TARGET_PROPERTY, json.dumps([target.name, target.base_url, target.origin])))

@@ -34,6 +34,7 @@ def write_reports(config: pytest.Config, run: Report) -> list[Path]:
     xmlpath = config.getoption("xmlpath", default=None)
     if xmlpath:
         # A CI that passes --junitxml reads that file: it gets the rule-level report, not pytest's per-test one.
+        # This runs in the terminal summary, after pytest's own junitxml plugin wrote the file at session end.
         written.append(write_junit(run, Path(xmlpath).parent, Path(xmlpath).name))
     return written
 
@@ -100,11 +101,3 @@ class Collector:
             terminalreporter.write_line(line)
         for path in write_reports(self.config, run):
             terminalreporter.write_line(f"report: {path}")
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_unconfigure(self) -> None:
-        """Write the rule-level JUnit again over pytest's own --junitxml, which is written at session end."""
-        run = self.config.stash.get(REPORT_KEY, None)
-        xmlpath = self.config.getoption("xmlpath", default=None)
-        if run is not None and xmlpath and not is_worker(self.config) and run.results:
-            write_junit(run, Path(xmlpath).parent, Path(xmlpath).name)

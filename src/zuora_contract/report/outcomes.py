@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
 
@@ -107,17 +106,3 @@ def short_text(result: RuleResult) -> str:
     """What the terminal shows instead of a traceback: the rule, the finding, the exchange."""
     head = f"{result.id} ({result.level} rule) {result.outcome}"
     return "\n".join(part for part in (head, result.message, result.exchange) if part)
-
-
-def as_property(result: RuleResult) -> dict[str, Any]:
-    """The result as a plain dict, carried in the test report (it crosses from xdist workers)."""
-    return {
-        "id": result.id,
-        "level": result.level,
-        "outcome": result.outcome,
-        "message": result.message,
-        "source": result.source,
-        "test": result.test,
-        "duration": result.duration,
-        "exchange": result.exchange,
-    }
