@@ -74,10 +74,11 @@ class Fuzzer:
         """One generated case: pin it to real data, send it through the suite's client, judge it."""
         if self.transport.exhausted():
             self.modes["not sent (request cap)"] += 1
-            self.unsent[notes.current_test()] += 1
+            test = notes.current_test()
+            self.unsent[test] += 1
             notes.note(
                 "cap",
-                f"{self.unsent[notes.current_test()]} generated case(s) not sent: the run's request cap "
+                f"{self.unsent[test]} generated case(s) not sent: the run's request cap "
                 f"({self.budget.max_requests}, provisioning and polls included) was reached; raise FUZZ_MAX_REQUESTS",
             )
             if not self.by_operation[_operation_id(case)]:
