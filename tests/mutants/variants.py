@@ -2,7 +2,7 @@
 
 A variant is the mutants' mirror image: the suite must *pass* it (verdict `conformant`; `error` is also
 accepted where the variant is slower than the run's wait bound). Each one names the section of
-/work/shared/reference/zuora-execute-spec.md (§N.N) that allows its choice, so a failure reads as
+the project research notes on Zuora's sources (zuora-execute-spec.md, §N.N) that allows its choice, so a failure reads as
 "the suite asserts something the sources do not".
 """
 
