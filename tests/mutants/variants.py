@@ -1,9 +1,9 @@
 """Correct variants of the reference mock: each makes another choice where Zuora is silent or its sources disagree.
 
 A variant is the mutants' mirror image: the suite must *pass* it (verdict `conformant`; `error` is also
-accepted where the variant is slower than the run's wait bound). Each one names the section of
-the project research notes on Zuora's sources (zuora-execute-spec.md, §N.N) that allows its choice, so a failure reads as
-"the suite asserts something the sources do not".
+accepted where the variant is slower than the run's wait bound). Each one names the section of the
+research notes on Zuora's sources (zuora-execute-spec.md, §N.N) that allows its choice, so a failure
+reads as "the suite asserts something the sources do not".
 """
 
 from __future__ import annotations
